@@ -1,0 +1,28 @@
+// Digests, MACs, HKDF and randomness over OpenSSL's EVP API.
+//
+//   Bytes d = Sha256(data);                       // 32 bytes
+//   std::string s = Sha256Prefixed(data);          // "sha256:<64 hex>", as manifests use
+//   Bytes k = HkdfSha256(ikm, salt, AsBytes("c8s/state/v1"), 32).value();
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "lib/base/bytes.h"
+
+namespace c8s::crypto {
+
+Bytes Sha256(ByteSpan data);
+Bytes Sha384(ByteSpan data);
+Bytes Sha512(ByteSpan data);
+// "sha256:" + lowercase hex of SHA-256(data).
+std::string Sha256Prefixed(ByteSpan data);
+
+Bytes HmacSha256(ByteSpan key, ByteSpan data);
+// HKDF (RFC 5869) extract-and-expand with SHA-256.
+absl::StatusOr<Bytes> HkdfSha256(ByteSpan ikm, ByteSpan salt, ByteSpan info, size_t length);
+
+// Bytes from OpenSSL's CSPRNG; aborts if the CSPRNG fails (nothing safe can continue).
+Bytes RandomBytes(size_t n);
+
+}  // namespace c8s::crypto

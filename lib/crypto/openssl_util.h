@@ -1,0 +1,81 @@
+// RAII ownership of OpenSSL objects and OpenSSL errors as absl::Status.
+//
+// Only lib/crypto and lib/attest include OpenSSL headers.
+//   EvpPkeyPtr key(EVP_PKEY_new());
+//   if (EVP_DigestSign(...) != 1) return OpenSslError("sign");
+//   -> "sign: error:0480006C:PEM routines::no start line" (the queue is drained)
+#pragma once
+
+#include <openssl/asn1.h>
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/ec.h>
+#include <openssl/ecdsa.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/param_build.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <memory>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "lib/base/bytes.h"
+
+namespace c8s::crypto {
+
+template <auto Fn>
+struct OpenSslDeleter {
+  template <typename T>
+  void operator()(T* p) const {
+    Fn(p);
+  }
+};
+template <typename T, auto Fn>
+using OpenSslPtr = std::unique_ptr<T, OpenSslDeleter<Fn>>;
+
+using EvpPkeyPtr = OpenSslPtr<EVP_PKEY, EVP_PKEY_free>;
+using EvpPkeyCtxPtr = OpenSslPtr<EVP_PKEY_CTX, EVP_PKEY_CTX_free>;
+using EvpMdCtxPtr = OpenSslPtr<EVP_MD_CTX, EVP_MD_CTX_free>;
+using EvpCipherCtxPtr = OpenSslPtr<EVP_CIPHER_CTX, EVP_CIPHER_CTX_free>;
+using EvpMacPtr = OpenSslPtr<EVP_MAC, EVP_MAC_free>;
+using EvpMacCtxPtr = OpenSslPtr<EVP_MAC_CTX, EVP_MAC_CTX_free>;
+using EvpKdfPtr = OpenSslPtr<EVP_KDF, EVP_KDF_free>;
+using EvpKdfCtxPtr = OpenSslPtr<EVP_KDF_CTX, EVP_KDF_CTX_free>;
+using BioPtr = OpenSslPtr<BIO, BIO_free_all>;
+using BignumPtr = OpenSslPtr<BIGNUM, BN_free>;
+using EcdsaSigPtr = OpenSslPtr<ECDSA_SIG, ECDSA_SIG_free>;
+using X509Ptr = OpenSslPtr<X509, X509_free>;
+using X509ReqPtr = OpenSslPtr<X509_REQ, X509_REQ_free>;
+using X509CrlPtr = OpenSslPtr<X509_CRL, X509_CRL_free>;
+using X509StorePtr = OpenSslPtr<X509_STORE, X509_STORE_free>;
+using X509StoreCtxPtr = OpenSslPtr<X509_STORE_CTX, X509_STORE_CTX_free>;
+using X509ExtensionPtr = OpenSslPtr<X509_EXTENSION, X509_EXTENSION_free>;
+using X509NamePtr = OpenSslPtr<X509_NAME, X509_NAME_free>;
+using Asn1ObjectPtr = OpenSslPtr<ASN1_OBJECT, ASN1_OBJECT_free>;
+using Asn1OctetStringPtr = OpenSslPtr<ASN1_OCTET_STRING, ASN1_OCTET_STRING_free>;
+using Asn1IntegerPtr = OpenSslPtr<ASN1_INTEGER, ASN1_INTEGER_free>;
+using Asn1TimePtr = OpenSslPtr<ASN1_TIME, ASN1_TIME_free>;
+using GeneralNamesPtr = OpenSslPtr<GENERAL_NAMES, GENERAL_NAMES_free>;
+using SslCtxPtr = OpenSslPtr<SSL_CTX, SSL_CTX_free>;
+using SslPtr = OpenSslPtr<SSL, SSL_free>;
+using OsslParamBldPtr = OpenSslPtr<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free>;
+
+struct X509StackDeleter {
+  void operator()(STACK_OF(X509) * s) const { sk_X509_pop_free(s, X509_free); }
+};
+using X509StackPtr = std::unique_ptr<STACK_OF(X509), X509StackDeleter>;
+
+// Drains OpenSSL's error queue into a Status: "<what>: <openssl error strings>". The code is
+// InvalidArgument because almost every OpenSSL failure we see comes from bad input.
+absl::Status OpenSslError(std::string_view what);
+// Clears the error queue after an expected failure (e.g. trying PEM before DER).
+void ClearOpenSslErrors();
+
+// A memory BIO over `data` (read-only) and the contents of a memory BIO.
+BioPtr ReadOnlyBio(ByteSpan data);
+Bytes BioContents(BIO* bio);
+
+}  // namespace c8s::crypto
