@@ -50,3 +50,53 @@ function(c8s_bench)
   add_executable(c8s-bench-${A_NAME} ${A_SOURCES})
   target_link_libraries(c8s-bench-${A_NAME} PRIVATE ${A_DEPS})
 endfunction()
+
+# c8s_folder_library(NAME <target> DEPS ... [EXCLUDE regex]): a lib/<name>/ folder as one
+# static library: every *.cc except *_test.cc, *_fuzz.cc and *main.cc; and one test binary of
+# every *_test.cc with the given LABELS (kind + area). Files named grpc_*.cc are left out: they
+# form the <target>_grpc library, built only with C8S_WITH_GRPC, so that sanitizer and fuzz
+# builds need no gRPC.
+function(c8s_folder_library)
+  cmake_parse_arguments(A "" "NAME;TEST_TIMEOUT" "DEPS;GRPC_DEPS;LABELS;TEST_DEPS" ${ARGN})
+  file(GLOB all_cc CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
+  set(lib_cc "")
+  set(grpc_cc "")
+  set(test_cc "")
+  set(grpc_test_cc "")
+  foreach(f ${all_cc})
+    get_filename_component(n ${f} NAME)
+    if(n MATCHES "_fuzz\\.cc$" OR n MATCHES "main\\.cc$")
+      continue()
+    elseif(n MATCHES "^grpc_.*_test\\.cc$")
+      list(APPEND grpc_test_cc ${f})
+    elseif(n MATCHES "_test\\.cc$")
+      list(APPEND test_cc ${f})
+    elseif(n MATCHES "^grpc_")
+      list(APPEND grpc_cc ${f})
+    else()
+      list(APPEND lib_cc ${f})
+    endif()
+  endforeach()
+  c8s_library(NAME ${A_NAME} SOURCES ${lib_cc} DEPS ${A_DEPS})
+  # <what>_fuzz.cc -> build/fuzz/fuzz_<what>, seed corpus in fuzz/corpus/<what>/.
+  if(C8S_BUILD_FUZZ)
+    file(GLOB fuzz_cc CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*_fuzz.cc)
+    foreach(f ${fuzz_cc})
+      get_filename_component(n ${f} NAME_WE)
+      string(REGEX REPLACE "_fuzz$" "" n ${n})
+      c8s_fuzz(NAME ${n} SOURCES ${f} DEPS ${A_NAME})
+    endforeach()
+  endif()
+  if(test_cc)
+    c8s_test(NAME ${A_NAME}_test SOURCES ${test_cc} DEPS ${A_NAME} ${A_TEST_DEPS}
+             LABELS "${A_LABELS}" TIMEOUT "${A_TEST_TIMEOUT}")
+  endif()
+  if(C8S_WITH_GRPC AND grpc_cc)
+    c8s_library(NAME ${A_NAME}_grpc SOURCES ${grpc_cc} DEPS ${A_NAME} ${A_GRPC_DEPS}
+                gRPC::grpc++)
+    if(grpc_test_cc)
+      c8s_test(NAME ${A_NAME}_grpc_test SOURCES ${grpc_test_cc} DEPS ${A_NAME}_grpc ${A_TEST_DEPS}
+               LABELS "${A_LABELS}" TIMEOUT "${A_TEST_TIMEOUT}")
+    endif()
+  endif()
+endfunction()
