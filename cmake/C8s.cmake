@@ -23,6 +23,10 @@ function(c8s_test)
   endif()
   # Exit code 4 is Catch2's "every test case skipped": a skip, unless C8S_REQUIRE_PRIVILEGED
   # turns skips into failures (test/support/privileged.h).
+  # Privileged tests share global kernel state (bpffs pins, cgroups): never run two at once.
+  if("privileged" IN_LIST A_LABELS OR "e2e" IN_LIST A_LABELS)
+    set_tests_properties(${A_NAME} PROPERTIES RESOURCE_LOCK c8s_kernel_state)
+  endif()
   set_tests_properties(${A_NAME} PROPERTIES LABELS "${A_LABELS}" TIMEOUT ${A_TIMEOUT}
                        SKIP_RETURN_CODE 4
                        ENVIRONMENT "C8S_SOURCE_DIR=${CMAKE_SOURCE_DIR};C8S_BINARY_DIR=${CMAKE_BINARY_DIR}")

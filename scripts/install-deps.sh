@@ -11,12 +11,14 @@ base_pkgs=(
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   nlohmann-json3-dev libcpp-httplib-dev libyaml-cpp-dev libcli11-dev
   libelf-dev zlib1g-dev
-  clang-19 libfuzzer-19-dev llvm-19
+  clang-19 libfuzzer-19-dev libclang-rt-19-dev llvm-19
   iproute2 tcpdump runc
   golang-go golang-github-containerd-ttrpc-dev
 )
 # Packages we need newer than bookworm has: TCX links and current BPF enums, Catch2 v3.
 backport_pkgs=(libbpf-dev bpftool linux-libc-dev catch2)
+
+if [ "${1:-}" = "--list" ]; then printf '%s\n' "${base_pkgs[@]}" "${backport_pkgs[@]}"; exit 0; fi
 
 missing=()
 for p in "${base_pkgs[@]}"; do
