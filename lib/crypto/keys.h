@@ -29,7 +29,8 @@ class PublicKey {
   // PEM "PUBLIC KEY" (SubjectPublicKeyInfo) or DER SPKI.
   static absl::StatusOr<PublicKey> FromPem(std::string_view pem);
   static absl::StatusOr<PublicKey> FromSpkiDer(ByteSpan der);
-  // Takes ownership of (a reference to) an OpenSSL key.
+  // Takes ownership of one reference to an OpenSSL key (e.g. from X509_get_pubkey); the key is
+  // freed on error too, so the caller never frees it.
   static absl::StatusOr<PublicKey> FromEvp(EVP_PKEY* key);
   // Raw 32-byte X25519 public key (HPKE encapsulated keys and recipients).
   static absl::StatusOr<PublicKey> FromRawX25519(ByteSpan raw);
@@ -47,6 +48,7 @@ class PublicKey {
   EVP_PKEY* evp() const { return key_.get(); }
 
  private:
+  friend class PrivateKey;
   PublicKey(std::shared_ptr<EVP_PKEY> key, KeyType type) : key_(std::move(key)), type_(type) {}
   std::shared_ptr<EVP_PKEY> key_;
   KeyType type_;
@@ -60,6 +62,8 @@ class PrivateKey {
   static absl::StatusOr<PrivateKey> FromDer(ByteSpan der);
   // Raw 32-byte X25519 private key (HPKE test vectors, derived keys).
   static absl::StatusOr<PrivateKey> FromRawX25519(ByteSpan raw);
+  // Takes ownership of one reference to an OpenSSL key, as PublicKey::FromEvp.
+  static absl::StatusOr<PrivateKey> FromEvp(EVP_PKEY* key);
 
   KeyType type() const { return type_; }
   std::string ToPem() const;  // PKCS#8
@@ -77,7 +81,8 @@ class PrivateKey {
   KeyType type_;
 };
 
-// ECDSA signature conversions: DER <-> fixed-width big-endian r||s (each `width` bytes).
+// ECDSA signature conversions: DER <-> fixed-width big-endian r||s (each `width` bytes: 32 for
+// P-256, 48 for P-384). Used where formats carry raw signatures (SEV-SNP reports, TDX quotes).
 absl::StatusOr<Bytes> EcdsaDerToRaw(ByteSpan der, size_t width);
 absl::StatusOr<Bytes> EcdsaRawToDer(ByteSpan raw);
 

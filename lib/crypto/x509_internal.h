@@ -1,0 +1,33 @@
+// Helpers shared by the x509_*.cc files; not part of the public API (OpenSSL types inside).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "lib/crypto/openssl_util.h"
+#include "lib/crypto/x509.h"
+
+namespace c8s::crypto::internal {
+
+absl::StatusOr<absl::Time> FromAsn1Time(const ASN1_TIME* t);
+std::string NameToString(const X509_NAME* name);
+std::string CommonNameOf(const X509_NAME* name);
+// Lowercase hex of |serial|, "-" first when negative (malformed, but printable).
+std::string SerialToHex(const ASN1_INTEGER* serial);
+absl::StatusOr<Asn1IntegerPtr> SerialFromHex(std::string_view hex);
+
+absl::StatusOr<X509NamePtr> BuildName(const Name& name);
+// DNS/IP/URI names as GENERAL_NAMES, built field by field (no config-string parsing, so a
+// name containing "," cannot inject another SAN).
+absl::StatusOr<GeneralNamesPtr> BuildGeneralNames(const SubjectAltNames& sans);
+absl::StatusOr<SubjectAltNames> ParseGeneralNames(const GENERAL_NAMES* names);
+
+// The digest X509_sign/X509_REQ_sign use for a key: SHA-256 for P-256, SHA-384 for P-384,
+// none for Ed25519.
+absl::StatusOr<const EVP_MD*> SigningDigest(const PrivateKey& key);
+
+Bytes DerOf(int len, unsigned char* out);  // takes ownership of `out` (OPENSSL_free)
+
+}  // namespace c8s::crypto::internal
