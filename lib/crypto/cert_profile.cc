@@ -29,19 +29,22 @@ Bytes EncodeUtf8(const std::string& value) {
   OpenSslPtr<ASN1_UTF8STRING, ASN1_UTF8STRING_free> s(ASN1_UTF8STRING_new());
   ASN1_STRING_set(s.get(), value.data(), static_cast<int>(value.size()));
   unsigned char* out = nullptr;
-  return internal::DerOf(i2d_ASN1_UTF8STRING(s.get(), &out), out);
+  int len = i2d_ASN1_UTF8STRING(s.get(), &out);  // before DerOf reads `out`
+  return internal::DerOf(len, out);
 }
 
 Bytes EncodeOctets(const Bytes& value) {
   Asn1OctetStringPtr s(ASN1_OCTET_STRING_new());
   ASN1_OCTET_STRING_set(s.get(), value.data(), static_cast<int>(value.size()));
   unsigned char* out = nullptr;
-  return internal::DerOf(i2d_ASN1_OCTET_STRING(s.get(), &out), out);
+  int len = i2d_ASN1_OCTET_STRING(s.get(), &out);  // before DerOf reads `out`
+  return internal::DerOf(len, out);
 }
 
 Bytes EncodeInteger(const ASN1_INTEGER* value) {
   unsigned char* out = nullptr;
-  return internal::DerOf(i2d_ASN1_INTEGER(value, &out), out);
+  int len = i2d_ASN1_INTEGER(value, &out);  // before DerOf reads `out`
+  return internal::DerOf(len, out);
 }
 
 // Each decoder refuses trailing bytes: a c8s extension holds exactly one value.
