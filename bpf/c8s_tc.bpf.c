@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Uplink enforcement: one TC program per direction, attached first on every uplink with TCX
+ * (BPF_F_BEFORE). Allowed packets return TCX_NEXT so a CNI's programs after ours still run;
+ * everything else is dropped and counted by reason. See docs/ebpf.md for the decisions. */
+#include "vmlinux.h"
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+
+#include "bpf/c8s_ct.h"
+#include "bpf/c8s_maps.h"
+#include "bpf/c8s_parse.h"
+#include "bpf/c8s_policy.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+static __always_inline int c8s_icmp_control(const struct c8s_flow *f, __u8 dir) {
+  if (f->proto == C8S_PROTO_ICMPV6) {
+    if (f->icmp_type >= 133 && f->icmp_type <= 137) return 1; /* neighbour discovery */
+    return dir == C8S_DIR_INGRESS && f->icmp_type >= 1 && f->icmp_type <= 4; /* errors, PMTU */
+  }
+  if (f->proto == C8S_PROTO_ICMP)
+    return dir == C8S_DIR_INGRESS && (f->icmp_type == 3 || f->icmp_type == 11 ||
+                                      f->icmp_type == 12);
+  return 0;
+}
+
+static __always_inline __u32 c8s_egress_verdict(struct __sk_buff *skb, struct c8s_flow *f) {
+  __u32 slot;
+  if (!c8s_active_slot(&slot)) return C8S_R_DENY_NO_POLICY;
+  if (c8s_icmp_control(f, C8S_DIR_EGRESS)) return C8S_R_ALLOW_ICMP_CONTROL;
+  if (c8s_ct_hit(C8S_DIR_EGRESS, f)) return C8S_R_ALLOW_REPLY;
+  __u32 kind = c8s_infra_kind(slot, C8S_DIR_EGRESS, f->family, f->proto, f->dport, f->daddr);
+  if (kind == C8S_INFRA_MESH_PEER) {
+    /* The socket's cgroup, not the port, identifies the proxy: a pod's raw socket sending to a
+     * peer's mesh port carries the pod's cgroup. */
+    struct c8s_slot_config *cfg = bpf_map_lookup_elem(&c8s_slot_config, &slot);
+    if (!cfg || cfg->proxy_cgroup_id == 0 || bpf_skb_cgroup_id(skb) != cfg->proxy_cgroup_id)
+      return C8S_R_DENY_MESH_NOT_PROXY;
+    return c8s_ct_allow(C8S_DIR_EGRESS, f, C8S_R_ALLOW_MESH);
+  }
+  if (kind != 0) return c8s_ct_allow(C8S_DIR_EGRESS, f, C8S_R_ALLOW_INFRA);
+  /* ICMP carries the echo identifier in the port fields; rules match ICMP by protocol only. */
+  __u16 port = f->proto == C8S_PROTO_ICMP || f->proto == C8S_PROTO_ICMPV6 ? 0 : f->dport;
+  if (c8s_rule_allows(slot, f->family, f->daddr, f->proto, port))
+    return c8s_ct_allow(C8S_DIR_EGRESS, f, C8S_R_ALLOW_RULE);
+  return C8S_R_DENY_NO_RULE;
+}
+
+static __always_inline __u32 c8s_ingress_verdict(struct c8s_flow *f) {
+  __u32 slot;
+  if (!c8s_active_slot(&slot)) return C8S_R_DENY_NO_POLICY;
+  if (c8s_icmp_control(f, C8S_DIR_INGRESS)) return C8S_R_ALLOW_ICMP_CONTROL;
+  if (c8s_ct_hit(C8S_DIR_INGRESS, f)) return C8S_R_ALLOW_REPLY;
+  __u32 kind = c8s_infra_kind(slot, C8S_DIR_INGRESS, f->family, f->proto, f->dport, f->saddr);
+  if (kind == C8S_INFRA_MESH_PEER) return c8s_ct_allow(C8S_DIR_INGRESS, f, C8S_R_ALLOW_MESH);
+  if (kind != 0) return c8s_ct_allow(C8S_DIR_INGRESS, f, C8S_R_ALLOW_INFRA);
+  if (c8s_infra_kind(slot, C8S_DIR_INGRESS, f->family, f->proto, f->dport, 0))
+    return c8s_ct_allow(C8S_DIR_INGRESS, f, C8S_R_ALLOW_INGRESS_PORT);
+  return C8S_R_DENY_NO_RULE;
+}
+
+static __always_inline int c8s_finish(struct __sk_buff *skb, __u8 dir, __u32 reason,
+                                      const struct c8s_flow *f) {
+  if (reason >= C8S_REASON_MAX) reason = C8S_R_DENY_MALFORMED;
+  c8s_count(dir, reason, skb->len);
+  if (reason < C8S_R_FIRST_DENY) return TCX_NEXT;
+  struct c8s_deny_event ev = {.version = C8S_LAYOUT_VERSION, .dir = dir, .reason = reason,
+                              .family = f->family, .proto = f->proto,
+                              .ts_ns = bpf_ktime_get_ns(), .sport = f->sport,
+                              .dport = f->dport, .ifindex = skb->ifindex};
+  if (dir == C8S_DIR_EGRESS) ev.cgroup_id = bpf_skb_cgroup_id(skb);
+  __builtin_memcpy(ev.saddr, f->saddr, 16);
+  __builtin_memcpy(ev.daddr, f->daddr, 16);
+  c8s_emit_deny(&ev);
+  return TCX_DROP;
+}
+
+SEC("tcx/egress")
+int c8s_uplink_egress(struct __sk_buff *skb) {
+  struct c8s_flow f = {};
+  __u32 reason = c8s_parse(skb, &f);
+  if (reason == 0) reason = c8s_egress_verdict(skb, &f);
+  return c8s_finish(skb, C8S_DIR_EGRESS, reason, &f);
+}
+
+SEC("tcx/ingress")
+int c8s_uplink_ingress(struct __sk_buff *skb) {
+  struct c8s_flow f = {};
+  __u32 reason = c8s_parse(skb, &f);
+  if (reason == 0) reason = c8s_ingress_verdict(&f);
+  return c8s_finish(skb, C8S_DIR_INGRESS, reason, &f);
+}

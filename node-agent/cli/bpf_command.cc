@@ -1,0 +1,130 @@
+// `c8s-node-agent bpf install|status|update-policy|uninstall`: the eBPF data plane by hand.
+#include <arpa/inet.h>
+
+#include <string>
+#include <vector>
+
+#include "lib/base/fd.h"
+#include "lib/base/status.h"
+#include "lib/base/strings.h"
+#include "node-agent/cli/app.h"
+#include "node-agent/cli/command.h"
+
+#ifdef C8S_NODE_AGENT_WITH_BPF
+#include "node-agent/ebpf/data_plane.h"
+#include "node-agent/ebpf/kernel_env.h"
+#include "node-agent/ebpf/policy_bundle.h"
+#include "node-agent/ebpf/policy_compiler.h"
+#endif
+
+namespace c8s::node_agent {
+
+#ifdef C8S_NODE_AGENT_WITH_BPF
+namespace {
+
+struct BpfFlags {
+  std::string pin_root = ebpf::kDefaultPinRoot;
+  std::vector<std::string> uplinks;
+  std::string pod_cgroup;
+  uint64_t events_per_sec = 100;
+  std::string bundle;
+  std::string node_name;
+  std::string proxy_cgroup;
+  std::string redirect;
+  uint16_t kubelet_port = 10250;
+  std::vector<uint16_t> ingress_ports;
+};
+
+int Report(CommandContext& ctx, const absl::Status& st, const char* what) {
+  if (st.ok()) return kExitOk;
+  ctx.err << "c8s-node-agent bpf " << what << ": " << StatusText(st) << "\n";
+  return absl::IsInvalidArgument(st) ? kExitUsage : kExitFailed;
+}
+
+absl::Status RunUpdatePolicy(const BpfFlags& f) {
+  ASSIGN_OR_RETURN(std::string text, ReadFile(f.bundle));
+  ASSIGN_OR_RETURN(ebpf::PolicyBundle bundle, ebpf::ParsePolicyBundle(text));
+  ebpf::NodeSettings node;
+  node.node_name = f.node_name;
+  node.kubelet_port = f.kubelet_port;
+  node.ingress_ports = f.ingress_ports;
+  if (!f.proxy_cgroup.empty()) {
+    std::string path = f.proxy_cgroup;
+    if (path[0] != '/') {
+      ASSIGN_OR_RETURN(std::string mount, ebpf::FindCgroup2Mount());
+      path = StrCat(mount, "/", path);
+    }
+    ASSIGN_OR_RETURN(node.proxy_cgroup_id, ebpf::CgroupId(path));
+  }
+  if (!f.redirect.empty()) {
+    ASSIGN_OR_RETURN(node.redirect, ebpf::ParseEndpoint(f.redirect));
+  }
+  ASSIGN_OR_RETURN(ebpf::CompiledPolicy compiled, ebpf::CompilePolicy(bundle, node));
+  return ebpf::UpdatePolicy(f.pin_root, compiled);
+}
+
+}  // namespace
+
+void RegisterBpfCommands(CLI::App& app, CommandContext& ctx) {
+  auto flags = std::make_shared<BpfFlags>();
+  CLI::App* bpf = app.add_subcommand("bpf", "Install, inspect and remove the eBPF data plane");
+  bpf->require_subcommand(1);
+  bpf->add_option("--pin-root", flags->pin_root, "bpffs directory for pins")->capture_default_str();
+
+  CLI::App* install = bpf->add_subcommand(
+      "install", "Load and attach the programs (idempotent; re-adopts pinned links)");
+  install->add_option("--uplink", flags->uplinks, "Uplink interface (repeatable)");
+  install->add_option("--pod-cgroup", flags->pod_cgroup,
+                      "Pods' parent cgroup v2 (absolute or relative to the cgroup2 mount)");
+  install->add_option("--events-per-sec", flags->events_per_sec, "Deny events per CPU/second")
+      ->capture_default_str();
+  install->callback([flags, &ctx] {
+    ebpf::InstallOptions o;
+    o.pin_root = flags->pin_root;
+    o.uplinks = flags->uplinks;
+    o.pod_cgroup = flags->pod_cgroup;
+    o.events_per_sec = flags->events_per_sec;
+    ctx.exit_code = Report(ctx, ebpf::Install(o), "install");
+    if (ctx.exit_code == kExitOk) ctx.out << "installed under " << o.pin_root << "\n";
+  });
+
+  CLI::App* status = bpf->add_subcommand(
+      "status", "Print attached programs, policy generation and counters");
+  status->callback([flags, &ctx] {
+    auto st = ebpf::GetStatus(flags->pin_root);
+    ctx.exit_code = Report(ctx, st.status(), "status");
+    if (st.ok()) ctx.out << ebpf::FormatStatus(*st);
+  });
+
+  CLI::App* update = bpf->add_subcommand(
+      "update-policy", "Compile a verified node policy bundle into the maps (atomic switch)");
+  update->add_option("--bundle", flags->bundle, "Policy bundle JSON file")->required();
+  update->add_option("--node-name", flags->node_name, "This node's name in bundle.nodes");
+  update->add_option("--proxy-cgroup", flags->proxy_cgroup, "Mesh proxy's cgroup v2");
+  update->add_option("--redirect", flags->redirect, "Mesh outbound listener host:port");
+  update->add_option("--kubelet-port", flags->kubelet_port, "Kubelet port")->capture_default_str();
+  update->add_option("--ingress-port", flags->ingress_ports, "Extra TCP port open to any source");
+  update->callback([flags, &ctx] {
+    ctx.exit_code = Report(ctx, RunUpdatePolicy(*flags), "update-policy");
+    if (ctx.exit_code == kExitOk) ctx.out << "policy applied\n";
+  });
+
+  CLI::App* uninstall = bpf->add_subcommand("uninstall", "Detach every program, remove all pins");
+  uninstall->callback([flags, &ctx] {
+    ctx.exit_code = Report(ctx, ebpf::Uninstall(flags->pin_root), "uninstall");
+  });
+}
+
+#else
+
+void RegisterBpfCommands(CLI::App& app, CommandContext& ctx) {
+  CLI::App* bpf = app.add_subcommand("bpf", "eBPF data plane (not built: C8S_WITH_BPF=OFF)");
+  bpf->callback([&ctx] {
+    ctx.err << "c8s-node-agent was built without the eBPF data plane (C8S_WITH_BPF=OFF)\n";
+    ctx.exit_code = kExitFailed;
+  });
+}
+
+#endif
+
+}  // namespace c8s::node_agent

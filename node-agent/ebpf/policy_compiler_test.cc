@@ -1,0 +1,110 @@
+#include <arpa/inet.h>
+
+#include <catch2/catch_test_macros.hpp>
+#include <set>
+
+#include "node-agent/ebpf/policy_bundle.h"
+#include "node-agent/ebpf/policy_compiler.h"
+
+namespace c8s::ebpf {
+namespace {
+
+constexpr char kBundle[] = R"({"bundle": {"apiVersion": "c8s.dev/policy-bundle/v1",
+  "generation": 7, "trustDomain": "shop.example",
+  "identities": [
+    {"ref": "shop/api", "egress": [{"cidr": "203.0.113.0/24", "ports": [443], "protocol": "TCP"},
+                                   {"cidr": "203.0.113.7/32", "ports": [80]},
+                                   {"cidr": "2001:db8::/32", "protocol": "UDP"}]},
+    {"ref": "shop/web", "egress": [{"cidr": "203.0.0.0/16", "ports": [8443]}]}],
+  "nodes": [{"name": "node-1", "address": "10.0.0.11", "meshPort": 15443},
+            {"name": "node-2", "address": "10.0.0.12", "meshPort": 15443}],
+  "infrastructure": {"derived": true, "cds": ["10.0.0.5:7443"], "apiServer": ["10.0.0.1:443"],
+                     "dns": ["10.0.0.10:53"], "meshCidrs": ["10.244.0.0/16"]}},
+  "signature": "AAAA"})";
+
+std::set<uint16_t> PortsOfRuleSet(const CompiledPolicy& p, uint32_t set, uint8_t proto) {
+  std::set<uint16_t> out;
+  for (const c8s_port_key& k : p.ports)
+    if (k.rule_set == set && k.proto == proto) out.insert(ntohs(k.port));
+  return out;
+}
+
+uint32_t RuleSetOf(const CompiledPolicy& p, std::string_view cidr) {
+  c8s_lpm_key want = LpmKeyFor(*ParseCidr(cidr));
+  for (const auto& [k, v] : p.rules)
+    if (k.prefixlen == want.prefixlen && k.family == want.family &&
+        std::equal(k.addr, k.addr + 4, want.addr))
+      return v.rule_set;
+  return 0;
+}
+
+TEST_CASE("a bundle parses into rules, nodes and infrastructure", "[unit][bpf]") {
+  auto b = ParsePolicyBundle(kBundle);
+  REQUIRE(b.ok());
+  CHECK(b->generation == 7);
+  CHECK(b->egress.size() == 4);
+  CHECK(b->nodes.size() == 2);
+  CHECK(b->infrastructure.size() == 3);
+  REQUIRE(b->mesh_cidrs.size() == 1);
+  CHECK(b->mesh_cidrs[0].prefix == 16);
+}
+
+TEST_CASE("nested CIDRs inherit the ports of every containing rule", "[unit][bpf]") {
+  auto b = ParsePolicyBundle(kBundle);
+  REQUIRE(b.ok());
+  NodeSettings node;
+  node.node_name = "node-1";
+  auto p = CompilePolicy(*b, node);
+  REQUIRE(p.ok());
+  CHECK(p->rules.size() == 4);
+  uint32_t host = RuleSetOf(*p, "203.0.113.7/32");
+  uint32_t net24 = RuleSetOf(*p, "203.0.113.0/24");
+  uint32_t net16 = RuleSetOf(*p, "203.0.0.0/16");
+  REQUIRE(host != 0);
+  CHECK(PortsOfRuleSet(*p, host, C8S_PROTO_TCP) == std::set<uint16_t>{80, 443, 8443});
+  CHECK(PortsOfRuleSet(*p, net24, C8S_PROTO_TCP) == std::set<uint16_t>{443, 8443});
+  CHECK(PortsOfRuleSet(*p, net16, C8S_PROTO_TCP) == std::set<uint16_t>{8443});
+  CHECK(PortsOfRuleSet(*p, RuleSetOf(*p, "2001:db8::/32"), C8S_PROTO_UDP) ==
+        std::set<uint16_t>{0});  // no ports = every port
+}
+
+TEST_CASE("mesh peers, kubelet and DNS become infrastructure entries", "[unit][bpf]") {
+  auto b = ParsePolicyBundle(kBundle);
+  REQUIRE(b.ok());
+  NodeSettings node;
+  node.node_name = "node-1";
+  auto p = CompilePolicy(*b, node);
+  REQUIRE(p.ok());
+  int peers_out = 0, peers_in = 0, kubelet = 0, dns_udp = 0;
+  for (const auto& [k, v] : p->infra) {
+    if (v.kind == C8S_INFRA_MESH_PEER && k.dir == C8S_DIR_EGRESS) ++peers_out;
+    if (v.kind == C8S_INFRA_MESH_PEER && k.dir == C8S_DIR_INGRESS) ++peers_in;
+    if (v.kind == C8S_INFRA_KUBELET) kubelet += ntohs(k.port) == 10250;
+    if (v.kind == C8S_INFRA_DNS && k.proto == C8S_PROTO_UDP) ++dns_udp;
+  }
+  CHECK(peers_out == 1);  // node-2 only: not ourselves
+  CHECK(peers_in == 1);
+  CHECK(kubelet == 1);
+  CHECK(dns_udp == 1);
+  node.node_name = "node-9";
+  CHECK(!CompilePolicy(*b, node).ok());
+}
+
+TEST_CASE("bad bundles are refused with the failed check named", "[unit][bpf]") {
+  CHECK(!ParsePolicyBundle("").ok());
+  CHECK(!ParsePolicyBundle("[]").ok());
+  CHECK(!ParsePolicyBundle(R"({"apiVersion": "x", "generation": 1})").ok());
+  auto bad_cidr = ParsePolicyBundle(
+      R"({"apiVersion": "c8s.dev/policy-bundle/v1", "generation": 1,
+          "identities": [{"ref": "a/b", "egress": [{"cidr": "10.0.0.0/33"}]}]})");
+  REQUIRE(!bad_cidr.ok());
+  CHECK(std::string(bad_cidr.status().message()).find("10.0.0.0/33") != std::string::npos);
+  CHECK(!ParseEndpoint("10.0.0.1").ok());
+  CHECK(!ParseEndpoint("10.0.0.1:0").ok());
+  CHECK(!ParseEndpoint("[10.0.0.1]:53").ok());
+  CHECK(ParseEndpoint("[fd00::1]:53")->port == 53);
+  CHECK(ParseCidr("10.1.2.3/8")->addr == ParseCidr("10.0.0.0/8")->addr);  // host bits cleared
+}
+
+}  // namespace
+}  // namespace c8s::ebpf
