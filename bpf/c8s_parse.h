@@ -101,7 +101,10 @@ static __always_inline __u32 c8s_parse(struct __sk_buff *skb, struct c8s_flow *f
   /* Headers of a non-linear skb may sit in fragments: make up to 128 bytes directly readable. */
   __u32 linear = skb->data_end - skb->data;
   if (linear < 128 && linear < skb->len) bpf_skb_pull_data(skb, skb->len < 128 ? skb->len : 128);
+  /* Keep clang from folding ctx offsets into the pointer (the verifier rejects ctx+off). */
+  asm volatile("" : "+r"(skb));
   void *data = (void *)(long)skb->data;
+  asm volatile("" : "+r"(skb));
   void *end = (void *)(long)skb->data_end;
   struct ethhdr *eth = data;
   if ((void *)(eth + 1) > end) return C8S_R_DENY_MALFORMED;
