@@ -26,7 +26,7 @@ struct c8s_flow {
   __u8 family;
   __u8 proto;
   __u8 icmp_type;
-  __u8 pad;
+  __u8 syn; /* TCP SYN without ACK: the first packet of a connection */
   __u16 sport; /* network order; ICMP echo: identifier */
   __u16 dport; /* network order; ICMP echo: identifier */
   __u32 saddr[4];
@@ -42,6 +42,7 @@ static __always_inline __u32 c8s_parse_l4(void *l4, void *end, struct c8s_flow *
     if (f->proto == C8S_PROTO_UDP && (void *)((__u8 *)l4 + 8) > end) return C8S_R_DENY_MALFORMED;
     f->sport = ports[0];
     f->dport = ports[1];
+    if (f->proto == C8S_PROTO_TCP) f->syn = (((__u8 *)l4)[13] & 0x12) == 0x02;
   } else if (f->proto == C8S_PROTO_ICMP || f->proto == C8S_PROTO_ICMPV6) {
     __u8 *icmp = l4;
     if ((void *)(icmp + 8) > end) return C8S_R_DENY_MALFORMED;

@@ -41,8 +41,12 @@ static __always_inline __u32 c8s_egress_verdict(struct __sk_buff *skb, struct c8
   if (kind != 0) return c8s_ct_allow(C8S_DIR_EGRESS, f, C8S_R_ALLOW_INFRA);
   /* ICMP carries the echo identifier in the port fields; rules match ICMP by protocol only. */
   __u16 port = f->proto == C8S_PROTO_ICMP || f->proto == C8S_PROTO_ICMPV6 ? 0 : f->dport;
-  if (c8s_rule_allows(slot, f->family, f->daddr, f->proto, port))
+  if (c8s_rule_allows(slot, f->family, f->daddr, f->proto, port)) {
+    /* A rule allows the flow statelessly; its replies need an entry, made at the SYN (TCP) and
+     * kept alive by the replies themselves (c8s_ct_hit refreshes). */
+    if (f->proto == C8S_PROTO_TCP && !f->syn) return C8S_R_ALLOW_RULE;
     return c8s_ct_allow(C8S_DIR_EGRESS, f, C8S_R_ALLOW_RULE);
+  }
   return C8S_R_DENY_NO_RULE;
 }
 

@@ -45,6 +45,10 @@ class Packet {
     l4_.resize(n);
     return *this;
   }
+  Packet& Ack() {  // a mid-connection TCP segment
+    if (l4_.size() > 13) l4_[13] = 0x10;
+    return *this;
+  }
   Packet& Ihl(uint8_t ihl) { ihl_ = ihl; return *this; }
   Packet& Options(size_t words) { options_ = words; return *this; }
   Packet& FragOff(uint16_t frag) { frag_ = frag; return *this; }
@@ -100,7 +104,10 @@ class Packet {
     l4_.assign(len, 0);
     l4_[0] = sport >> 8; l4_[1] = sport & 0xff;
     l4_[2] = dport >> 8; l4_[3] = dport & 0xff;
-    if (proto == 6) l4_[12] = 0x50;
+    if (proto == 6) {
+      l4_[12] = 0x50;
+      l4_[13] = 0x02;  // SYN: the first packet of a connection
+    }
     return *this;
   }
   bool v6_ = false, vlan_ = false;
