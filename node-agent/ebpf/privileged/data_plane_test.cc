@@ -1,0 +1,141 @@
+// Install / status / re-adopt / uninstall through the loader, in a private network namespace
+// (TCX on its loopback): pinned links keep enforcing after every agent object is gone.
+#include <fcntl.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <catch2/catch_test_macros.hpp>
+#include <cstring>
+#include <filesystem>
+
+#include "node-agent/ebpf/data_plane.h"
+#include "node-agent/ebpf/privileged/bpf_fixture.h"
+#include "test/support/test_env.h"
+
+namespace c8s::ebpf::testing {
+namespace {
+
+// Moves this thread into a new network namespace (loopback up) and back on destruction.
+class ScopedNetns {
+ public:
+  ScopedNetns() {
+    original_ = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+    REQUIRE(original_ >= 0);
+    REQUIRE(::unshare(CLONE_NEWNET) == 0);
+    int s = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    ifreq ifr{};
+    std::strcpy(ifr.ifr_name, "lo");
+    REQUIRE(::ioctl(s, SIOCGIFFLAGS, &ifr) == 0);
+    ifr.ifr_flags |= IFF_UP;
+    REQUIRE(::ioctl(s, SIOCSIFFLAGS, &ifr) == 0);
+    ::close(s);
+  }
+  ~ScopedNetns() {
+    ::setns(original_, CLONE_NEWNET);
+    ::close(original_);
+  }
+
+ private:
+  int original_ = -1;
+};
+
+// Fixed so the policy can open it: on loopback the ingress hook also sees our own SYN.
+constexpr uint16_t kListenPort = 47001;
+
+// A non-blocking connect to a local listener: true when the handshake completes in 300 ms.
+bool LoopbackConnects() {
+  int ls = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(kListenPort);
+  int one = 1;
+  ::setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  socklen_t len = sizeof(a);
+  ::bind(ls, reinterpret_cast<sockaddr*>(&a), sizeof(a));
+  ::listen(ls, 4);
+  ::getsockname(ls, reinterpret_cast<sockaddr*>(&a), &len);
+  int s = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  ::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof(a));
+  ::usleep(300000);
+  int err = 0;
+  socklen_t elen = sizeof(err);
+  ::getsockopt(s, SOL_SOCKET, SO_ERROR, &err, &elen);
+  sockaddr_in peer{};
+  socklen_t plen = sizeof(peer);
+  bool connected = err == 0 && ::getpeername(s, reinterpret_cast<sockaddr*>(&peer), &plen) == 0;
+  ::close(s);
+  ::close(ls);
+  return connected;
+}
+
+TEST_CASE("install pins TCX links that enforce without the agent; re-adopt; uninstall",
+          "[privileged][bpf]") {
+  C8S_REQUIRE_PRIVILEGED_OR_SKIP("TCX attach in a network namespace");
+  PinDir pins;
+  struct Uninstaller {
+    std::string root;
+    ~Uninstaller() { (void)Uninstall(root); }
+  } uninstaller{pins.path()};
+  ScopedNetns netns;
+  REQUIRE(LoopbackConnects());
+
+  InstallOptions o;
+  o.pin_root = pins.path();
+  o.uplinks = {"lo"};
+  auto st = Install(o);
+  if (!st.ok()) FAIL(StatusText(st));
+  // Install returned: no loader object is alive, only the pins. No policy: fail closed.
+  CHECK(!LoopbackConnects());
+  auto status = GetStatus(pins.path());
+  REQUIRE(status.ok());
+  REQUIRE(status->links.size() == 2);
+  uint32_t prog_before = 0;
+  for (const LinkStatus& l : status->links) {
+    CHECK(l.first);
+    CHECK(l.problem.empty());
+    CHECK(l.prog_id != 0);
+    prog_before += l.prog_id;
+  }
+  CHECK(status->state.active_slot == kNoPolicySlot);
+  bool counted = false;
+  for (const CounterRow& r : status->counters)
+    counted |= r.dir == C8S_DIR_EGRESS && r.reason == C8S_R_DENY_NO_POLICY && r.packets > 0;
+  CHECK(counted);
+  CHECK(FormatStatus(*status).find("tc-lo-egress") != std::string::npos);
+
+  // Allow loopback by an egress rule + ingress port (lo sees both directions): flows again.
+  auto bundle = ParsePolicyBundle(TestBundleJson(1));
+  REQUIRE(bundle.ok());
+  EgressRule lo_rule;
+  lo_rule.cidr = *ParseCidr("127.0.0.0/8");
+  bundle->egress.push_back(lo_rule);
+  NodeSettings node;
+  node.ingress_ports = {kListenPort};
+  auto compiled = CompilePolicy(*bundle, node);
+  REQUIRE(compiled.ok());
+  REQUIRE(UpdatePolicy(pins.path(), *compiled).ok());
+  CHECK(LoopbackConnects());  // SYN allowed by rule, SYN-ACK/ACK via conntrack both ways
+
+  // A second install (agent restart) re-adopts the pinned links with fresh programs.
+  REQUIRE(Install(o).ok());
+  auto again = GetStatus(pins.path());
+  REQUIRE(again.ok());
+  REQUIRE(again->links.size() == 2);
+  CHECK(again->state.generation == 1);  // policy survived the restart
+  uint32_t prog_after = 0;
+  for (const LinkStatus& l : again->links) prog_after += l.prog_id;
+  CHECK(prog_after != prog_before);
+  CHECK(LoopbackConnects());
+
+  REQUIRE(Uninstall(pins.path()).ok());
+  CHECK(!std::filesystem::exists(pins.path() + "/links"));
+  CHECK(!std::filesystem::exists(pins.path() + "/maps"));
+}
+
+}  // namespace
+}  // namespace c8s::ebpf::testing
