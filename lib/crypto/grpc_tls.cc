@@ -1,0 +1,101 @@
+#include "lib/crypto/grpc_tls.h"
+
+#include <grpc/grpc_security_constants.h>
+#include <grpcpp/security/auth_context.h>
+#include <grpcpp/security/tls_certificate_provider.h>
+
+#include "lib/base/status.h"
+#include "lib/base/strings.h"
+
+namespace c8s::crypto {
+namespace {
+
+namespace gx = grpc::experimental;
+
+std::string PemChain(const TlsIdentity& identity) {
+  std::string pem;
+  for (size_t i = 0; i < identity.chain.size(); ++i) pem += identity.chain[i].ToPem();
+  return pem;
+}
+
+std::shared_ptr<gx::CertificateProviderInterface> IdentityProvider(const TlsIdentity& identity) {
+  return std::make_shared<gx::StaticDataCertificateProvider>(
+      std::vector<gx::IdentityKeyCertPair>{{identity.key.ToPem(), PemChain(identity)}});
+}
+
+absl::StatusOr<std::vector<Bytes>> DerChain(std::string_view pem) {
+  ASSIGN_OR_RETURN(std::vector<Certificate> certs, Certificate::FromPemBundle(pem));
+  std::vector<Bytes> der;
+  for (const Certificate& cert : certs) der.push_back(cert.ToDer());
+  return der;
+}
+
+}  // namespace
+
+bool GrpcPeerVerifier::Verify(gx::TlsCustomVerificationCheckRequest* request,
+                              std::function<void(grpc::Status)>, grpc::Status* sync_status) {
+  grpc::string_ref chain_pem = request->peer_cert_full_chain();
+  if (chain_pem.empty()) chain_pem = request->peer_cert();
+  absl::StatusOr<std::vector<Bytes>> chain =
+      DerChain(std::string_view(chain_pem.data(), chain_pem.size()));
+  absl::StatusOr<VerifiedPeer> peer =
+      chain.ok() ? verifier_->Verify(*chain) : absl::StatusOr<VerifiedPeer>(chain.status());
+  *sync_status = peer.ok() ? grpc::Status::OK
+                           : grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
+                                          StrCat("c8s peer verification: ",
+                                                 StatusText(peer.status())));
+  return true;  // synchronous
+}
+
+gx::TlsChannelCredentialsOptions GrpcChannelOptions(const std::optional<TlsIdentity>& identity,
+                                                    std::shared_ptr<const PeerVerifier> verifier) {
+  gx::TlsChannelCredentialsOptions options;
+  if (identity) {
+    options.set_certificate_provider(IdentityProvider(*identity));
+    options.watch_identity_key_cert_pairs();
+  }
+  options.set_verify_server_certs(false);
+  options.set_check_call_host(false);
+  options.set_certificate_verifier(
+      gx::ExternalCertificateVerifier::Create<GrpcPeerVerifier>(std::move(verifier)));
+  return options;
+}
+
+gx::TlsServerCredentialsOptions GrpcServerOptions(const TlsIdentity& identity,
+                                                  std::shared_ptr<const PeerVerifier> verifier,
+                                                  bool require_client_cert) {
+  gx::TlsServerCredentialsOptions options(IdentityProvider(identity));
+  options.watch_identity_key_cert_pairs();
+  // gRPC's verification is off ("DONT_VERIFY"); the PeerVerifier below is the check.
+  options.set_cert_request_type(require_client_cert
+                                    ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_BUT_DONT_VERIFY
+                                    : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_BUT_DONT_VERIFY);
+  options.set_check_call_host(false);
+  options.set_certificate_verifier(
+      gx::ExternalCertificateVerifier::Create<GrpcPeerVerifier>(std::move(verifier)));
+  return options;
+}
+
+std::shared_ptr<grpc::ChannelCredentials> MakeGrpcChannelCredentials(
+    const std::optional<TlsIdentity>& identity, std::shared_ptr<const PeerVerifier> verifier) {
+  return grpc::experimental::TlsCredentials(GrpcChannelOptions(identity, std::move(verifier)));
+}
+
+std::shared_ptr<grpc::ServerCredentials> MakeGrpcServerCredentials(
+    const TlsIdentity& identity, std::shared_ptr<const PeerVerifier> verifier,
+    bool require_client_cert) {
+  return grpc::experimental::TlsServerCredentials(
+      GrpcServerOptions(identity, std::move(verifier), require_client_cert));
+}
+
+absl::StatusOr<VerifiedPeer> VerifiedPeerOf(const grpc::AuthContext& auth,
+                                            const PeerVerifier& verifier) {
+  std::vector<grpc::string_ref> chain = auth.FindPropertyValues(GRPC_X509_PEM_CERT_CHAIN_PROPERTY_NAME);
+  if (chain.empty()) chain = auth.FindPropertyValues(GRPC_X509_PEM_CERT_PROPERTY_NAME);
+  if (chain.empty()) return absl::UnauthenticatedError("call has no peer certificate");
+  ASSIGN_OR_RETURN(std::vector<Bytes> der,
+                   DerChain(std::string_view(chain.front().data(), chain.front().size())));
+  return verifier.Verify(der);
+}
+
+}  // namespace c8s::crypto

@@ -1,0 +1,56 @@
+// gRPC (1.51) TLS credentials whose peer check is a c8s PeerVerifier, so gRPC connections
+// accept exactly the peers a raw TLS stream would, with the verifier's error in the status.
+//
+//   auto verifier = std::make_shared<CaPeerVerifier>(ca, Clock::Real(), "spiffe://c8s/ns/c8s/");
+//   auto creds = MakeGrpcServerCredentials(identity, verifier, /*require_client_cert=*/true);
+//   builder.AddListeningPort("127.0.0.1:0", creds, &port);
+#pragma once
+
+#include <grpcpp/security/credentials.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/security/tls_certificate_verifier.h>
+#include <grpcpp/security/tls_credentials_options.h>
+
+#include <memory>
+
+#include "lib/crypto/tls.h"
+
+namespace grpc {
+class AuthContext;
+}
+
+namespace c8s::crypto {
+
+// Runs the PeerVerifier synchronously on the chain gRPC saw (leaf first).
+class GrpcPeerVerifier : public grpc::experimental::ExternalCertificateVerifier {
+ public:
+  explicit GrpcPeerVerifier(std::shared_ptr<const PeerVerifier> verifier)
+      : verifier_(std::move(verifier)) {}
+  bool Verify(grpc::experimental::TlsCustomVerificationCheckRequest* request,
+              std::function<void(grpc::Status)> callback, grpc::Status* sync_status) override;
+  void Cancel(grpc::experimental::TlsCustomVerificationCheckRequest*) override {}
+
+ private:
+  std::shared_ptr<const PeerVerifier> verifier_;
+};
+
+// Options with our identity and the verifier as the only certificate check: gRPC's own chain
+// and hostname checks are off because the PeerVerifier does chain, time and identity.
+grpc::experimental::TlsChannelCredentialsOptions GrpcChannelOptions(
+    const std::optional<TlsIdentity>& identity, std::shared_ptr<const PeerVerifier> verifier);
+grpc::experimental::TlsServerCredentialsOptions GrpcServerOptions(
+    const TlsIdentity& identity, std::shared_ptr<const PeerVerifier> verifier,
+    bool require_client_cert);
+
+std::shared_ptr<grpc::ChannelCredentials> MakeGrpcChannelCredentials(
+    const std::optional<TlsIdentity>& identity, std::shared_ptr<const PeerVerifier> verifier);
+std::shared_ptr<grpc::ServerCredentials> MakeGrpcServerCredentials(
+    const TlsIdentity& identity, std::shared_ptr<const PeerVerifier> verifier,
+    bool require_client_cert);
+
+// In a handler: re-runs `verifier` on the peer chain of the call's auth context (stateless and
+// cheap), giving the handler the VerifiedPeer (identity, c8s claims).
+absl::StatusOr<VerifiedPeer> VerifiedPeerOf(const grpc::AuthContext& auth,
+                                            const PeerVerifier& verifier);
+
+}  // namespace c8s::crypto
