@@ -14,6 +14,11 @@
 #include "absl/status/statusor.h"
 #include "lib/base/bytes.h"
 
+namespace c8s::crypto {
+class PrivateKey;
+class PublicKey;
+}  // namespace c8s::crypto
+
 namespace c8s::crypto::hpke {
 
 inline constexpr uint16_t kKemX25519HkdfSha256 = 0x0020;
@@ -111,5 +116,17 @@ absl::StatusOr<Bytes> Open(const Suite& suite, ByteSpan recipient_private, ByteS
 absl::StatusOr<Bytes> OpenAuth(const Suite& suite, ByteSpan recipient_private, ByteSpan enc,
                                ByteSpan info, ByteSpan aad, ByteSpan ciphertext,
                                ByteSpan sender_public);
+
+// The same with X25519 keys held as PublicKey/PrivateKey (keys.h), e.g. a recovery key from a
+// manifest's PEM; any other key type is refused by name.
+absl::StatusOr<Sealed> Seal(const Suite& suite, const PublicKey& recipient, ByteSpan info,
+                            ByteSpan aad, ByteSpan plaintext);
+absl::StatusOr<Sealed> SealAuth(const Suite& suite, const PublicKey& recipient, ByteSpan info,
+                                ByteSpan aad, ByteSpan plaintext, const PrivateKey& sender);
+absl::StatusOr<Bytes> Open(const Suite& suite, const PrivateKey& recipient, ByteSpan enc,
+                           ByteSpan info, ByteSpan aad, ByteSpan ciphertext);
+absl::StatusOr<Bytes> OpenAuth(const Suite& suite, const PrivateKey& recipient, ByteSpan enc,
+                               ByteSpan info, ByteSpan aad, ByteSpan ciphertext,
+                               const PublicKey& sender);
 
 }  // namespace c8s::crypto::hpke

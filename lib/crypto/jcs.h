@@ -23,7 +23,9 @@ absl::StatusOr<nlohmann::json> ParseStrictJson(std::string_view text, int max_de
 
 // RFC 8785 canonical form: no whitespace, object members sorted by UTF-16 code units, strings
 // with the minimal escapes of §3.2.2.2, numbers formatted as ECMAScript Number.toString
-// (§3.2.2.3). Fails for NaN/Infinity and integers outside ±2^53.
+// (§3.2.2.3). Fails for NaN/Infinity, integers outside ±2^53, doubles in (2^53, 1e21) (their
+// ECMAScript form is a plain integer beyond 2^53 that ParseStrictJson would refuse, so every
+// canonical output re-parses to itself), and strings or keys that are not valid UTF-8.
 absl::StatusOr<std::string> CanonicalJson(const nlohmann::json& value);
 
 // ECMAScript Number::toString of a double (shortest round-trip digits), e.g. 1e+21, 0.000001,
