@@ -4,7 +4,7 @@
 //
 //   ASSIGN_OR_RETURN(hpke::Suite suite, hpke::Suite::Parse("X25519-HKDF-SHA256/AES-128-GCM"));
 //   ASSIGN_OR_RETURN(hpke::Sealed box, hpke::Seal(suite, recipient_pk, info, aad, plaintext));
-//   ASSIGN_OR_RETURN(Bytes pt, hpke::Open(suite, recipient_sk, box.enc, info, aad, box.ciphertext));
+//   ASSIGN_OR_RETURN(Bytes pt, hpke::Open(suite, sk, box.enc, info, aad, box.ciphertext));
 #pragma once
 
 #include <cstdint>

@@ -117,7 +117,8 @@ absl::Status Append(const json& v, std::string& out, int depth) {
       // that no I-JSON reader, ParseStrictJson included, accepts back; refuse them so that every
       // canonical form re-parses to itself.
       if (std::fabs(d) > static_cast<double>(kMaxSafeInteger) && std::fabs(d) < 1e21) {
-        return absl::InvalidArgumentError(StrCat("canonical json: number ", FormatEcmaScriptNumber(d),
+        return absl::InvalidArgumentError(StrCat("canonical json: number ",
+                                                 FormatEcmaScriptNumber(d),
                                                  " is an integer that exceeds 2^53"));
       }
       out += FormatEcmaScriptNumber(d);

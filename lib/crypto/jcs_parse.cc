@@ -280,8 +280,9 @@ class Parser {
     const auto result = std::from_chars(token.data(), token.data() + token.size(), value);
     if (result.ec != std::errc() || result.ptr != token.data() + token.size() ||
         !std::isfinite(value)) {
-      return Fail(start, StrCat("number ", shown, ellipsis,
-                                " is outside the IEEE-754 double range (not finite or underflows)"));
+      return Fail(start,
+                  StrCat("number ", shown, ellipsis,
+                         " is outside the IEEE-754 double range (not finite or underflows)"));
     }
     out = value;
     return absl::OkStatus();
