@@ -1,10 +1,11 @@
 #include "client/cli/register.h"
 
+#include "client/cli/cert_command.h"
+
 namespace c8s::cli {
 
 void RegisterAllCommands(CLI::App& app, CommandContext& ctx) {
-  (void)app;
-  (void)ctx;
+  RegisterCertCommands(app, ctx);
 }
 
 }  // namespace c8s::cli
