@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <cstring>
 
 #include "lib/attest/simulated_certs.h"
@@ -178,7 +179,9 @@ absl::Status SimulatedSnp::WriteToDirectory(const std::string& dir, const Report
   RETURN_IF_ERROR(WriteFile(dir + "/report.bin", AsChars(ev.report)));
   RETURN_IF_ERROR(WriteFile(dir + (config_.vlek ? "/vlek.der" : "/vcek.der"), AsChars(vek_der_)));
   RETURN_IF_ERROR(WriteFile(dir + "/cert_chain.pem", ask_pem_ + ark_pem_));
-  RETURN_IF_ERROR(WriteFile(dir + "/ark.pem", ark_pem_));
+  std::string roots = dir + "/roots";
+  if (mkdir(roots.c_str(), 0755) != 0 && errno != EEXIST) return ErrnoStatus("mkdir " + roots, errno);
+  RETURN_IF_ERROR(WriteFile(roots + "/sim_ark.pem", ark_pem_));
   return absl::OkStatus();
 }
 

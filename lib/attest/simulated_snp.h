@@ -62,8 +62,8 @@ class SimulatedSnp : public EvidenceProvider {
   const Bytes& VekDer() const { return vek_der_; }
   const SimulatedSnpConfig& config() const { return config_; }
 
-  // Writes report.bin, vcek.der (or vlek.der), cert_chain.pem (ASK then ARK) and ark.pem (the
-  // simulated root, for `c8sctl evidence verify --roots DIR`) into `dir`.
+  // Writes report.bin, vcek.der (or vlek.der), cert_chain.pem (ASK then ARK) and
+  // roots/sim_ark.pem (the simulated root, for `c8sctl evidence verify --roots DIR/roots`).
   absl::Status WriteToDirectory(const std::string& dir, const ReportData& report_data);
 
  private:

@@ -166,7 +166,7 @@ TEST_CASE("simulated chain and report written to a directory verify from the fil
   ev.certs = {ToBytes(ReadFile(dir.Path("vcek.der")).value()),
               ToBytes(ReadFile(dir.Path("cert_chain.pem")).value())};
   SnpVerifyOptions opt;
-  opt.simulated_roots = {ToBytes(ReadFile(dir.Path("ark.pem")).value())};
+  opt.simulated_roots = {ToBytes(ReadFile(dir.Path("roots/sim_ark.pem")).value())};
   CHECK(VerifySnpEvidence(ev, opt).ok());
 }
 
