@@ -184,6 +184,13 @@ void Server::HandleResource(const Route& route, const httplib::Request& req,
   nlohmann::json body;
   if (req.method == "POST" || req.method == "PUT" ||
       (req.method == "DELETE" && !req.body.empty())) {
+    std::string ct = req.get_header_value("Content-Type");
+    if (!ct.empty() && ct.rfind("application/json", 0) != 0) {
+      // Protobuf and CBOR request bodies (typed clients, `kubectl create deployment`) are not
+      // understood: answer as a server without that codec would.
+      ReplyError(res, UnsupportedMediaType(ct));
+      return;
+    }
     body = nlohmann::json::parse(req.body, nullptr, false);
     if (body.is_discarded()) {
       ReplyError(res, BadRequest("the body of the request could not be decoded as JSON"));
