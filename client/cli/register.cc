@@ -1,11 +1,13 @@
 #include "client/cli/register.h"
 
 #include "client/cli/cert_command.h"
+#include "client/cli/manifest_command.h"
 
 namespace c8s::cli {
 
 void RegisterAllCommands(CLI::App& app, CommandContext& ctx) {
   RegisterCertCommands(app, ctx);
+  RegisterManifestCommands(app, ctx);
 }
 
 }  // namespace c8s::cli
