@@ -147,6 +147,7 @@ std::string C8sOpenSslConfig() {
 }
 
 absl::Status AddC8sClaims(const C8sClaimsExtension& claims, IssueOptions& options) {
+  RegisterC8sOids();  // so that this process prints the names too
   for (const CustomExtension& ext : options.extensions) {
     if (ext.oid.starts_with(StrCat(kC8sOidArc, "."))) {
       return absl::InvalidArgumentError(StrCat("c8s extension ", ext.oid, " already present"));
@@ -191,6 +192,7 @@ absl::Status AddC8sClaims(const C8sClaimsExtension& claims, IssueOptions& option
 }
 
 absl::StatusOr<C8sClaimsExtension> ReadC8sClaims(const Certificate& cert) {
+  RegisterC8sOids();
   C8sClaimsExtension claims;
   for (const ClaimInfo& info : C8sClaimTable()) {
     std::string oid = C8sClaimOid(info.arc);

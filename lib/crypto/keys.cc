@@ -3,6 +3,9 @@
 #include <openssl/core_names.h>
 #include <openssl/objects.h>
 
+#include <cstdio>
+#include <cstdlib>
+
 #include "lib/base/status.h"
 #include "lib/base/strings.h"
 #include "lib/crypto/openssl_util.h"
@@ -235,10 +238,11 @@ PublicKey PrivateKey::GetPublicKey() const {
   EVP_PKEY* pub = len > 0 ? d2i_PUBKEY(nullptr, &p, len) : nullptr;
   OPENSSL_free(out);
   if (pub == nullptr) {
-    // Cannot happen for a key we loaded or generated: every supported type has an SPKI form.
-    ClearOpenSslErrors();
-    EVP_PKEY_up_ref(key_.get());
-    pub = key_.get();
+    // Every key type we load or generate has an SPKI form; failing here is memory exhaustion
+    // or an OpenSSL bug, and no caller could continue safely.
+    std::fprintf(stderr, "c8s: cannot extract the public half of a %s key\n",
+                 std::string(KeyTypeName(type_)).c_str());
+    std::abort();
   }
   return PublicKey(Share(pub), type_);
 }
@@ -259,6 +263,20 @@ absl::StatusOr<Bytes> PrivateKey::Sign(ByteSpan message) const {
   }
   sig.resize(len);
   return sig;
+}
+
+absl::StatusOr<Bytes> PrivateKey::RawBytes() const {
+  if (type_ != KeyType::kX25519 && type_ != KeyType::kEd25519) {
+    return absl::InvalidArgumentError(
+        StrCat("raw private key bytes exist only for X25519/Ed25519, not ", KeyTypeName(type_)));
+  }
+  Bytes raw(32);
+  size_t len = raw.size();
+  if (EVP_PKEY_get_raw_private_key(key_.get(), raw.data(), &len) != 1) {
+    return OpenSslError("raw private key");
+  }
+  raw.resize(len);
+  return raw;
 }
 
 }  // namespace c8s::crypto

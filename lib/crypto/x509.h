@@ -68,7 +68,7 @@ class Certificate {
   absl::StatusOr<std::optional<Bytes>> Extension(std::string_view oid) const;
   bool ExtensionIsCritical(std::string_view oid) const;
   Bytes Sha256Fingerprint() const;
-  // OpenSSL's `openssl x509 -text` rendering (c8s OIDs by name once registered).
+  // OpenSSL's `openssl x509 -text` rendering (c8s OIDs by name once RegisterC8sOids() ran).
   std::string ToText() const;
 
   X509* x509() const { return cert_.get(); }
