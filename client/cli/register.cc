@@ -3,7 +3,6 @@
 #include "client/cli/cert_command.h"
 #include "client/cli/evidence_command.h"
 #include "client/cli/manifest_command.h"
-#include "client/cli/selfcheck_command.h"
 
 namespace c8s::cli {
 
@@ -11,7 +10,6 @@ void RegisterAllCommands(CLI::App& app, CommandContext& ctx) {
   RegisterCertCommands(app, ctx);
   RegisterEvidenceCommands(app, ctx);
   RegisterManifestCommands(app, ctx);
-  RegisterSelfCheckCommands(app, ctx);
 }
 
 }  // namespace c8s::cli
