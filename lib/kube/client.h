@@ -34,37 +34,37 @@ namespace c8s::kube {
 using nlohmann::json;
 
 struct Resource {
-  std::string group;  // "" for core
-  std::string version;
-  std::string resource;  // plural
+  std::string group = {};  // "" for core
+  std::string version = {};
+  std::string resource = {};  // plural
   bool namespaced = true;
   std::string ApiVersion() const { return group.empty() ? version : group + "/" + version; }
 };
 
 struct ListOptions {
-  std::string label_selector;
-  std::string field_selector;
+  std::string label_selector = {};
+  std::string field_selector = {};
   int64_t limit = 0;
-  std::string continue_token;
+  std::string continue_token = {};
 };
 
 struct DeleteOptions {
-  std::string propagation_policy;  // "", "Background", "Foreground", "Orphan"
-  std::string precondition_uid;
-  std::string precondition_resource_version;
+  std::string propagation_policy = {};  // "", "Background", "Foreground", "Orphan"
+  std::string precondition_uid = {};
+  std::string precondition_resource_version = {};
 };
 
 struct WatchOptions {
-  std::string resource_version;  // resume point; "" = current state first
+  std::string resource_version = {};  // resume point; "" = current state first
   bool bookmarks = true;
   int timeout_seconds = 300;     // the server ends the stream after this
-  std::string label_selector;
-  std::string field_selector;
+  std::string label_selector = {};
+  std::string field_selector = {};
   const std::atomic<bool>* cancel = nullptr;  // checked whenever data arrives
 };
 
 struct WatchEvent {
-  std::string type;  // ADDED, MODIFIED, DELETED, BOOKMARK
+  std::string type = {};  // ADDED, MODIFIED, DELETED, BOOKMARK
   json object;
 };
 

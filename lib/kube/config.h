@@ -13,13 +13,13 @@
 namespace c8s::kube {
 
 struct KubeConfig {
-  std::string host;  // "127.0.0.1" or "api.example.com"
+  std::string host = {};  // "127.0.0.1" or "api.example.com"
   int port = 443;
-  std::string token;       // static bearer token
-  std::string token_file;  // re-read on every request (service-account token rotation)
-  std::string ca_pem;      // trusted roots for the server certificate
-  std::string client_cert_pem;
-  std::string client_key_pem;
+  std::string token = {};       // static bearer token
+  std::string token_file = {};  // re-read on every request (service-account token rotation)
+  std::string ca_pem = {};      // trusted roots for the server certificate
+  std::string client_cert_pem = {};
+  std::string client_key_pem = {};
   bool insecure_skip_verify = false;  // only with LoadOptions::allow_insecure
   std::string ns = "default";        // the context's namespace
 
@@ -28,7 +28,7 @@ struct KubeConfig {
 };
 
 struct LoadOptions {
-  std::string context;          // empty: current-context
+  std::string context = {};          // empty: current-context
   bool allow_insecure = false;  // insecure-skip-tls-verify is refused unless this is set
 };
 

@@ -32,8 +32,8 @@ struct EventHandlers {
 };
 
 struct InformerOptions {
-  std::string ns;  // "" = every namespace
-  std::string label_selector;
+  std::string ns = {};  // "" = every namespace
+  std::string label_selector = {};
   int watch_timeout_seconds = 300;
   BackoffOptions backoff{absl::Milliseconds(50), absl::Seconds(10), 2.0, 0.2};
 };
@@ -81,7 +81,7 @@ class Informer {
   std::condition_variable cv_;
   std::map<std::string, json> cache_;
   std::map<std::string, std::set<std::string>> by_ns_, by_owner_, by_label_;
-  std::string rv_;
+  std::string rv_ = {};
   bool synced_ = false;
   std::atomic<bool> stop_{false};
   std::atomic<int> relists_{0}, reconnects_{0};

@@ -18,9 +18,9 @@
 namespace c8s::kube {
 
 struct LeaderElectionConfig {
-  std::string ns;
-  std::string name;
-  std::string identity;
+  std::string ns = {};
+  std::string name = {};
+  std::string identity = {};
   absl::Duration lease_duration = absl::Seconds(15);
   absl::Duration renew_deadline = absl::Seconds(10);
   absl::Duration retry_period = absl::Seconds(2);
