@@ -97,6 +97,7 @@ absl::StatusOr<std::unique_ptr<SimulatedSnp>> SimulatedSnp::Create(const Simulat
                   ask_key.get(), false, 0, cfg.not_before, cfg.not_after, std::move(ext)};
   ASSIGN_OR_RETURN(crypto::X509Ptr vek_cert, MakeSimCert(vek));
   sim->ark_pem_ = SimCertPem(ark_cert.get());
+  sim->ark_key_ = std::move(ark_key);
   sim->ask_pem_ = SimCertPem(ask_cert.get());
   sim->vek_der_ = CertDer(vek_cert.get());
   return sim;
@@ -171,6 +172,43 @@ absl::StatusOr<Evidence> SimulatedSnp::GetEvidence(const ReportData& report_data
   RETURN_IF_ERROR(SignReport(ev.report));
   ev.certs = {vek_der_, ToBytes(ask_pem_ + ark_pem_)};
   return ev;
+}
+
+absl::StatusOr<Bytes> SimulatedSnp::MakeCrl(const std::vector<long>& revoked_serials,
+                                           absl::Time this_update, absl::Time next_update) const {
+  ASSIGN_OR_RETURN(auto ark_certs, ParseCertificates(AsBytes(ark_pem_)));
+  X509* ark = ark_certs[0].get();
+  crypto::X509CrlPtr crl(X509_CRL_new());
+  crypto::Asn1TimePtr last(ASN1_TIME_set(nullptr, absl::ToTimeT(this_update)));
+  crypto::Asn1TimePtr next(ASN1_TIME_set(nullptr, absl::ToTimeT(next_update)));
+  if (!crl || X509_CRL_set_version(crl.get(), 1) != 1 ||
+      X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(ark)) != 1 ||
+      X509_CRL_set1_lastUpdate(crl.get(), last.get()) != 1 ||
+      X509_CRL_set1_nextUpdate(crl.get(), next.get()) != 1) {
+    return crypto::OpenSslError("simulated CRL");
+  }
+  for (long serial : revoked_serials) {
+    X509_REVOKED* rev = X509_REVOKED_new();
+    crypto::Asn1IntegerPtr sn(ASN1_INTEGER_new());
+    ASN1_INTEGER_set(sn.get(), serial);
+    X509_REVOKED_set_serialNumber(rev, sn.get());
+    X509_REVOKED_set_revocationDate(rev, last.get());
+    X509_CRL_add0_revoked(crl.get(), rev);
+  }
+  X509_CRL_sort(crl.get());
+  crypto::EvpMdCtxPtr md(EVP_MD_CTX_new());
+  EVP_PKEY_CTX* pctx = nullptr;
+  if (!md || EVP_DigestSignInit(md.get(), &pctx, EVP_sha384(), nullptr, ark_key_.get()) != 1 ||
+      EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
+      EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, 48) != 1 ||
+      X509_CRL_sign_ctx(crl.get(), md.get()) <= 0) {
+    return crypto::OpenSslError("signing simulated CRL");
+  }
+  int len = i2d_X509_CRL(crl.get(), nullptr);
+  Bytes out(len);
+  unsigned char* p = out.data();
+  i2d_X509_CRL(crl.get(), &p);
+  return out;
 }
 
 absl::Status SimulatedSnp::WriteToDirectory(const std::string& dir, const ReportData& rd) {

@@ -10,6 +10,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -57,6 +58,11 @@ class SimulatedSnp : public EvidenceProvider {
   // Signs [0, 0x2A0) with the VEK, writing R and S little-endian into the signature field.
   absl::Status SignReport(Bytes& report) const;
 
+  // A CRL issued by the simulated ARK listing `revoked_serials` (ARK 1, ASK 2, VEK 0, as AMD
+  // numbers them), DER. For tests of the optional CRL check.
+  absl::StatusOr<Bytes> MakeCrl(const std::vector<long>& revoked_serials, absl::Time this_update,
+                                absl::Time next_update) const;
+
   const std::string& ArkPem() const { return ark_pem_; }
   const std::string& AskPem() const { return ask_pem_; }
   const Bytes& VekDer() const { return vek_der_; }
@@ -70,6 +76,7 @@ class SimulatedSnp : public EvidenceProvider {
   explicit SimulatedSnp(SimulatedSnpConfig c) : config_(std::move(c)) {}
   SimulatedSnpConfig config_;
   crypto::EvpPkeyPtr vek_key_;
+  crypto::EvpPkeyPtr ark_key_;
   std::string ark_pem_, ask_pem_;
   Bytes vek_der_;
 };

@@ -170,5 +170,41 @@ TEST_CASE("simulated chain and report written to a directory verify from the fil
   CHECK(VerifySnpEvidence(ev, opt).ok());
 }
 
+TEST_CASE("optional CRL check: revoked VCEK, revoked ASK, stale and foreign CRLs", "[unit]") {
+  auto sim = SimulatedSnp::Create({}).value();
+  Evidence ev = sim->GetEvidence(Rd(5)).value();
+  SnpVerifyOptions opt = SimOptions(*sim);
+  opt.now = absl::FromUnixSeconds(1767225600);  // 2026-01-01
+  absl::Time issued = opt.now - absl::Hours(24), next = opt.now + absl::Hours(24 * 30);
+
+  opt.crls = {sim->MakeCrl({}, issued, next).value()};
+  CHECK(VerifySnpEvidence(ev, opt).ok());
+
+  opt.crls = {sim->MakeCrl({0}, issued, next).value()};
+  absl::Status st = VerifySnpEvidence(ev, opt).status();
+  CHECK(KindOf(st) == "revoked");
+  CHECK(std::string(st.message()) == "VEK (CN=SEV-VCEK) is revoked by the CRL of ARK-Milan");
+
+  opt.crls = {sim->MakeCrl({2}, issued, next).value()};
+  CHECK(std::string(VerifySnpEvidence(ev, opt).status().message()) ==
+        "ASK (CN=SEV-Milan) is revoked by the CRL of ARK-Milan");
+
+  opt.crls = {sim->MakeCrl({}, issued - absl::Hours(24 * 60), issued - absl::Hours(24 * 30))
+                  .value()};
+  st = VerifySnpEvidence(ev, opt).status();
+  CHECK(KindOf(st) == "expired");
+  CHECK(std::string(st.message()).find("CRL of ARK-Milan is not valid at 2026-01-01T00:00:00Z") ==
+        0);
+
+  // A CRL with the right issuer name but signed by another (simulated) ARK key.
+  auto other = SimulatedSnp::Create({}).value();
+  opt.crls = {other->MakeCrl({}, issued, next).value()};
+  st = VerifySnpEvidence(ev, opt).status();
+  CHECK(KindOf(st) == "chain");
+  CHECK(std::string(st.message()) == "CRL signature by ARK (CN=ARK-Milan) does not verify");
+  opt.crls = {ToBytes("not a CRL")};
+  CHECK(KindOf(VerifySnpEvidence(ev, opt).status()) == "certificate");
+}
+
 }  // namespace
 }  // namespace c8s::attest

@@ -132,8 +132,10 @@ absl::Status CheckCrls(const SnpVerifyOptions& opt, X509* ark, X509* ask, X509* 
     }
     chain.windows.push_back({StrCat("CRL of ", SubjectCommonName(ark)), last, next});
     for (auto [role, c] : {std::pair<const char*, X509*>{"ASK", ask}, {"VEK", vek}}) {
+      // AMD's ARK-issued CRL lists serials of certificates below it (ASK and VEKs); match by
+      // serial, since the VEK's issuer is the ASK, not the CRL issuer.
       X509_REVOKED* rev = nullptr;
-      if (X509_CRL_get0_by_cert(crl.get(), &rev, c) == 1) {
+      if (X509_CRL_get0_by_serial(crl.get(), &rev, X509_get0_serialNumber(c)) == 1) {
         return VerifyError(VerifyErrorKind::kRevoked,
                            StrCat(Describe(role, c), " is revoked by the CRL of ",
                                   SubjectCommonName(ark)));
