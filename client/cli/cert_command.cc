@@ -54,7 +54,8 @@ nlohmann::json ToJson(const Certificate& cert) {
   if (claims.ok()) {
     j["c8s"] = nlohmann::json::object();
     for (const auto& [name, value] : crypto::DescribeC8sClaims(*claims)) j["c8s"][name] = value;
-    if (claims->manifest_generation) j["c8s"]["c8sManifestGeneration"] = *claims->manifest_generation;
+    if (claims->manifest_generation)
+      j["c8s"]["c8sManifestGeneration"] = *claims->manifest_generation;
   } else {
     j["c8sError"] = StatusText(claims.status());
   }
@@ -125,8 +126,7 @@ void RegisterCertCommands(CLI::App& app, CommandContext& ctx) {
   auto json = std::make_shared<bool>(false);
   CLI::App* inspect = cert->add_subcommand(
       "inspect", "Print subject, issuer, serial, validity, key type, SANs and c8s extensions");
-  inspect->add_option("FILE", *path, "PEM (one or several certificates) or DER file")
-      ->required();
+  inspect->add_option("FILE", *path, "PEM (one or several certificates) or DER file")->required();
   inspect->add_flag("--json", *json, "Machine-readable output (a JSON array)");
   inspect->callback([path, json, &ctx] { ctx.exit_code = Inspect(*path, *json, ctx); });
 

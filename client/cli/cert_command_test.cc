@@ -64,8 +64,7 @@ TEST_CASE("cert inspect prints a PEM bundle with c8s extensions by name", "[unit
   CHECK(r.out.find("URI:         spiffe://c8s.test/node/node-1") != std::string::npos);
   CHECK(r.out.find("c8sPlatform (" + crypto::C8sClaimOid(1) + "): sev-snp") != std::string::npos);
   CHECK(r.out.find("c8sMeasurement (" + crypto::C8sClaimOid(2) + "): ab01") != std::string::npos);
-  CHECK(r.out.find("c8sApprovalMode (" + crypto::C8sClaimOid(9) + "): Owner") !=
-        std::string::npos);
+  CHECK(r.out.find("c8sApprovalMode (" + crypto::C8sClaimOid(9) + "): Owner") != std::string::npos);
 }
 
 TEST_CASE("cert inspect --json on a DER file", "[unit]") {

@@ -102,8 +102,7 @@ const std::vector<ClaimInfo>& C8sClaimTable() {
       {kMeasurement, "c8sMeasurement", "c8s launch measurement", ClaimAsn1::kOctetString},
       {kTcb, "c8sTcb", "c8s platform TCB", ClaimAsn1::kUtf8String},
       {kNodeName, "c8sNodeName", "c8s node name", ClaimAsn1::kUtf8String},
-      {kWorkloadIdentity, "c8sWorkloadIdentity", "c8s workload identity",
-       ClaimAsn1::kUtf8String},
+      {kWorkloadIdentity, "c8sWorkloadIdentity", "c8s workload identity", ClaimAsn1::kUtf8String},
       {kManifestGeneration, "c8sManifestGeneration", "c8s manifest generation",
        ClaimAsn1::kInteger},
       {kAssuranceLevel, "c8sAssuranceLevel", "c8s assurance level", ClaimAsn1::kUtf8String},
@@ -155,8 +154,7 @@ absl::Status AddC8sClaims(const C8sClaimsExtension& claims, IssueOptions& option
   }
   std::vector<CustomExtension> added;
   auto add = [&](int arc, Bytes der) { added.push_back({C8sClaimOid(arc), std::move(der)}); };
-  auto add_serial = [&](int arc, std::string_view name,
-                        const std::string& hex) -> absl::Status {
+  auto add_serial = [&](int arc, std::string_view name, const std::string& hex) -> absl::Status {
     absl::StatusOr<Asn1IntegerPtr> serial = internal::SerialFromHex(hex);
     if (!serial.ok()) return Annotate(serial.status(), name);
     add(arc, EncodeInteger(serial->get()));
@@ -228,12 +226,24 @@ absl::StatusOr<C8sClaimsExtension> ReadC8sClaims(const Certificate& cert) {
       default: {
         ASSIGN_OR_RETURN(std::string text, DecodeUtf8(value, name));
         switch (info.arc) {
-          case kPlatform: claims.platform = text; break;
-          case kTcb: claims.tcb = text; break;
-          case kNodeName: claims.node_name = text; break;
-          case kWorkloadIdentity: claims.workload_identity = text; break;
-          case kAssuranceLevel: claims.assurance_level = text; break;
-          case kManifestHash: claims.manifest_hash = text; break;
+          case kPlatform:
+            claims.platform = text;
+            break;
+          case kTcb:
+            claims.tcb = text;
+            break;
+          case kNodeName:
+            claims.node_name = text;
+            break;
+          case kWorkloadIdentity:
+            claims.workload_identity = text;
+            break;
+          case kAssuranceLevel:
+            claims.assurance_level = text;
+            break;
+          case kManifestHash:
+            claims.manifest_hash = text;
+            break;
           case kApprovalMode: {
             ASSIGN_OR_RETURN(claims.approval_mode, ParseApprovalMode(text));
             break;
@@ -245,8 +255,7 @@ absl::StatusOr<C8sClaimsExtension> ReadC8sClaims(const Certificate& cert) {
   return claims;
 }
 
-std::vector<std::pair<std::string, std::string>> DescribeC8sClaims(
-    const C8sClaimsExtension& c) {
+std::vector<std::pair<std::string, std::string>> DescribeC8sClaims(const C8sClaimsExtension& c) {
   std::vector<std::pair<std::string, std::string>> out;
   auto put = [&](std::string_view name, const std::optional<std::string>& v) {
     if (v) out.emplace_back(std::string(name), *v);

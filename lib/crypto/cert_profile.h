@@ -39,10 +39,10 @@ enum class ApprovalMode { kOwner, kAutomatic };
 std::string_view ApprovalModeName(ApprovalMode mode);  // "Owner", "Automatic"
 
 struct C8sClaimsExtension {
-  std::optional<std::string> platform;           // .1 "sev-snp", "tdx", "simulated"
-  std::optional<std::string> measurement_hex;    // .2 lowercase hex; OCTET STRING on the wire
-  std::optional<std::string> tcb;                // .3 platform TCB, e.g. "bl=3,tee=0,snp=8,ucode=115"
-  std::optional<std::string> node_name;          // .4 Kubernetes node name
+  std::optional<std::string> platform;         // .1 "sev-snp", "tdx", "simulated"
+  std::optional<std::string> measurement_hex;  // .2 lowercase hex; OCTET STRING on the wire
+  std::optional<std::string> tcb;              // .3 platform TCB, e.g. "bl=3,tee=0,snp=8,ucode=115"
+  std::optional<std::string> node_name;        // .4 Kubernetes node name
   std::optional<std::string> workload_identity;  // .5 "<namespace>/<WorkloadIdentity name>"
   std::optional<int64_t> manifest_generation;    // .6
   std::optional<std::string> assurance_level;    // .7 e.g. "hardware", "simulated"

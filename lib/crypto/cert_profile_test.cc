@@ -109,9 +109,9 @@ TEST_CASE("OpenSSL prints the c8s extension names", "[unit]") {
   ::c8s::testing::TempDir dir;
   REQUIRE(WriteFile(dir.Path("c8s-oids.cnf"), C8sOpenSslConfig()).ok());
   REQUIRE(WriteFile(dir.Path("leaf.pem"), cert.ToPem()).ok());
-  testing::CommandResult out = testing::RunCommand(StrCat(
-      "OPENSSL_CONF=", dir.Path("c8s-oids.cnf"), " openssl x509 -noout -text -in ",
-      dir.Path("leaf.pem")));
+  testing::CommandResult out =
+      testing::RunCommand(StrCat("OPENSSL_CONF=", dir.Path("c8s-oids.cnf"),
+                                 " openssl x509 -noout -text -in ", dir.Path("leaf.pem")));
   INFO(out.output);
   REQUIRE(out.exit_code == 0);
   for (const ClaimInfo& info : C8sClaimTable()) {

@@ -40,10 +40,10 @@ bool GrpcPeerVerifier::Verify(gx::TlsCustomVerificationCheckRequest* request,
       DerChain(std::string_view(chain_pem.data(), chain_pem.size()));
   absl::StatusOr<VerifiedPeer> peer =
       chain.ok() ? verifier_->Verify(*chain) : absl::StatusOr<VerifiedPeer>(chain.status());
-  *sync_status = peer.ok() ? grpc::Status::OK
-                           : grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
-                                          StrCat("c8s peer verification: ",
-                                                 StatusText(peer.status())));
+  *sync_status = peer.ok()
+                     ? grpc::Status::OK
+                     : grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
+                                    StrCat("c8s peer verification: ", StatusText(peer.status())));
   return true;  // synchronous
 }
 
@@ -67,9 +67,9 @@ gx::TlsServerCredentialsOptions GrpcServerOptions(const TlsIdentity& identity,
   gx::TlsServerCredentialsOptions options(IdentityProvider(identity));
   options.watch_identity_key_cert_pairs();
   // gRPC's verification is off ("DONT_VERIFY"); the PeerVerifier below is the check.
-  options.set_cert_request_type(require_client_cert
-                                    ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_BUT_DONT_VERIFY
-                                    : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_BUT_DONT_VERIFY);
+  options.set_cert_request_type(
+      require_client_cert ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_BUT_DONT_VERIFY
+                          : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_BUT_DONT_VERIFY);
   options.set_check_call_host(false);
   options.set_certificate_verifier(
       gx::ExternalCertificateVerifier::Create<GrpcPeerVerifier>(std::move(verifier)));
@@ -90,7 +90,8 @@ std::shared_ptr<grpc::ServerCredentials> MakeGrpcServerCredentials(
 
 absl::StatusOr<VerifiedPeer> VerifiedPeerOf(const grpc::AuthContext& auth,
                                             const PeerVerifier& verifier) {
-  std::vector<grpc::string_ref> chain = auth.FindPropertyValues(GRPC_X509_PEM_CERT_CHAIN_PROPERTY_NAME);
+  std::vector<grpc::string_ref> chain =
+      auth.FindPropertyValues(GRPC_X509_PEM_CERT_CHAIN_PROPERTY_NAME);
   if (chain.empty()) chain = auth.FindPropertyValues(GRPC_X509_PEM_CERT_PROPERTY_NAME);
   if (chain.empty()) return absl::UnauthenticatedError("call has no peer certificate");
   ASSIGN_OR_RETURN(std::vector<Bytes> der,

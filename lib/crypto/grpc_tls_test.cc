@@ -106,22 +106,22 @@ TEST_CASE("gRPC mutual TLS through the PeerVerifier on loopback", "[unit]") {
   StartServer(server, TlsIdentity{{server_leaf.cert}, server_leaf.key}, verifier);
 
   SECTION("a CA-issued client is accepted and identified") {
-    auto client_verifier = std::make_shared<CaPeerVerifier>(ca.certificate(), clock,
-                                                            "spiffe://c8s.test/ns/c8s/");
-    CallResult r = Call(server.port, MakeGrpcChannelCredentials(
-                                         TlsIdentity{{client_leaf.cert}, client_leaf.key},
-                                         client_verifier));
+    auto client_verifier =
+        std::make_shared<CaPeerVerifier>(ca.certificate(), clock, "spiffe://c8s.test/ns/c8s/");
+    CallResult r =
+        Call(server.port, MakeGrpcChannelCredentials(
+                              TlsIdentity{{client_leaf.cert}, client_leaf.key}, client_verifier));
     INFO(r.status.error_message());
     REQUIRE(r.status.ok());
     CHECK(r.reply == "spiffe://c8s.test/ns/shop/id/web");
   }
 
   SECTION("a client refuses a server whose identity does not match") {
-    auto client_verifier = std::make_shared<CaPeerVerifier>(ca.certificate(), clock,
-                                                            "spiffe://c8s.test/ns/other/");
-    CallResult r = Call(server.port, MakeGrpcChannelCredentials(
-                                         TlsIdentity{{client_leaf.cert}, client_leaf.key},
-                                         client_verifier));
+    auto client_verifier =
+        std::make_shared<CaPeerVerifier>(ca.certificate(), clock, "spiffe://c8s.test/ns/other/");
+    CallResult r =
+        Call(server.port, MakeGrpcChannelCredentials(
+                              TlsIdentity{{client_leaf.cert}, client_leaf.key}, client_verifier));
     CHECK(r.status.error_code() == grpc::StatusCode::UNAVAILABLE);
     // The verifier's precise refusal reaches the caller's status.
     CHECK(r.status.error_message().find(

@@ -36,8 +36,8 @@ absl::StatusOr<KeyType> TypeOf(EVP_PKEY* key) {
       if (nid == NID_undef) nid = EC_curve_nist2nid(group);
       if (nid == NID_X9_62_prime256v1) return KeyType::kP256;
       if (nid == NID_secp384r1) return KeyType::kP384;
-      return absl::InvalidArgumentError(StrCat("unsupported EC curve ", group,
-                                               " (want P-256 or P-384)"));
+      return absl::InvalidArgumentError(
+          StrCat("unsupported EC curve ", group, " (want P-256 or P-384)"));
     }
     default:
       return absl::InvalidArgumentError(
@@ -154,9 +154,9 @@ absl::Status PublicKey::Verify(ByteSpan message, ByteSpan signature) const {
                             message.size());
   if (rc == 1) return absl::OkStatus();
   ClearOpenSslErrors();
-  return absl::InvalidArgumentError(
-      StrCat(KeyTypeName(type_), " signature verification failed",
-             rc < 0 ? " (malformed signature)" : "", " over ", message.size(), "-byte message"));
+  return absl::InvalidArgumentError(StrCat(KeyTypeName(type_), " signature verification failed",
+                                           rc < 0 ? " (malformed signature)" : "", " over ",
+                                           message.size(), "-byte message"));
 }
 
 absl::StatusOr<PrivateKey> PrivateKey::Generate(KeyType type) {

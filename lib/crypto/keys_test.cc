@@ -38,7 +38,8 @@ TEST_CASE("X25519 and Ed25519 raw forms", "[unit]") {
   CHECK(PublicKey::FromRawX25519(raw).value().SpkiDer() == x.GetPublicKey().SpkiDer());
   CHECK_FALSE(PublicKey::FromRawX25519(Bytes(31)).ok());
   // RFC 7748 §6.1 Alice's key pair.
-  Bytes priv = HexDecode("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a").value();
+  Bytes priv =
+      HexDecode("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a").value();
   CHECK(HexEncode(PrivateKey::FromRawX25519(priv).value().GetPublicKey().RawBytes().value()) ==
         "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a");
   CHECK(PrivateKey::Generate(KeyType::kEd25519).value().GetPublicKey().RawBytes()->size() == 32);

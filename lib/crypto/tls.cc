@@ -44,7 +44,8 @@ absl::StatusOr<SslCtxPtr> CreateServerContext(const TlsOptions& options) {
   RETURN_IF_ERROR(UseIdentity(ctx.get(), *options.identity));
   if (options.require_peer_certificate) {
     if (!options.verifier) {
-      return absl::InvalidArgumentError("TLS server requiring client certificates needs a verifier");
+      return absl::InvalidArgumentError(
+          "TLS server requiring client certificates needs a verifier");
     }
     RETURN_IF_ERROR(InstallPeerVerifier(ctx.get(), options.verifier));
     SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);

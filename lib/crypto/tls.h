@@ -39,7 +39,8 @@ class PeerVerifier {
 };
 
 // Chains to one pinned CA at the clock's current time; with a non-empty
-// `required_uri_prefix`, the leaf must carry exactly one URI SAN starting with it.
+// `required_uri_prefix`, the leaf must carry exactly one URI SAN starting with it. `clock`
+// must outlive the verifier (Clock::Real() does).
 class CaPeerVerifier : public PeerVerifier {
  public:
   CaPeerVerifier(Certificate ca, const Clock& clock, std::string required_uri_prefix = "")
@@ -59,7 +60,7 @@ struct TlsIdentity {
 };
 
 struct TlsOptions {
-  std::optional<TlsIdentity> identity;  // required for servers
+  std::optional<TlsIdentity> identity;           // required for servers
   std::shared_ptr<const PeerVerifier> verifier;  // required for clients; servers: see below
   // Servers: ask for and require a client certificate checked by `verifier`.
   bool require_peer_certificate = true;

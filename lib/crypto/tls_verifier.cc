@@ -43,8 +43,8 @@ Bytes Der(X509* cert) {
 // SSL_CTX_set_cert_verify_callback: replaces X509_verify_cert for the peer's chain.
 int VerifyCallback(X509_STORE_CTX* store, void* arg) {
   const auto* verifier = static_cast<const PeerVerifier*>(arg);
-  auto* ssl = static_cast<SSL*>(
-      X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+  auto* ssl =
+      static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
   // OpenSSL passes the peer's chain as sent (leaf first) as the untrusted stack.
   std::vector<Bytes> chain;
   STACK_OF(X509)* sent = X509_STORE_CTX_get0_untrusted(store);
@@ -95,9 +95,8 @@ absl::StatusOr<VerifiedPeer> CaPeerVerifier::Verify(const std::vector<Bytes>& ch
   }
   std::string identity = sans.uris.empty() ? "" : sans.uris.front();
   if (!prefix_.empty() && !identity.starts_with(prefix_)) {
-    return absl::PermissionDeniedError(
-        StrCat("peer identity: got \"", identity, "\", want a URI SAN starting with \"", prefix_,
-               "\""));
+    return absl::PermissionDeniedError(StrCat(
+        "peer identity: got \"", identity, "\", want a URI SAN starting with \"", prefix_, "\""));
   }
   ASSIGN_OR_RETURN(C8sClaimsExtension claims, ReadC8sClaims(chain.front()));
   Certificate leaf = chain.front();

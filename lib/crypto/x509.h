@@ -1,7 +1,7 @@
 // X.509 certificates, CSRs, issuing, chain verification and CRLs for the c8s CA and its relying
 // parties. Every parser takes outside input and returns a precise error, never crashes.
 //
-//   ASSIGN_OR_RETURN(CertificateAuthority ca, CertificateAuthority::CreateSelfSigned(key, {"c8s CA"}, nb, na));
+//   ASSIGN_OR_RETURN(auto ca, CertificateAuthority::CreateSelfSigned(key, {"c8s CA"}, nb, na));
 //   ASSIGN_OR_RETURN(Certificate leaf, ca.Issue(node_key.GetPublicKey(), options));
 //   RETURN_IF_ERROR(VerifyChain(leaf, {}, {ca.certificate()}, clock.Now()));
 #pragma once

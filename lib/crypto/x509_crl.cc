@@ -75,9 +75,7 @@ Bytes Crl::ToDer() const {
   return internal::DerOf(len, out);
 }
 
-std::string Crl::Issuer() const {
-  return internal::NameToString(X509_CRL_get_issuer(crl_.get()));
-}
+std::string Crl::Issuer() const { return internal::NameToString(X509_CRL_get_issuer(crl_.get())); }
 
 absl::Time Crl::LastUpdate() const {
   return internal::FromAsn1Time(X509_CRL_get0_lastUpdate(crl_.get())).value_or(absl::UnixEpoch());
@@ -95,8 +93,8 @@ std::vector<std::string> Crl::RevokedSerials() const {
   std::vector<std::string> out;
   STACK_OF(X509_REVOKED)* revoked = X509_CRL_get_REVOKED(crl_.get());
   for (int i = 0; i < sk_X509_REVOKED_num(revoked); ++i) {
-    out.push_back(internal::SerialToHex(
-        X509_REVOKED_get0_serialNumber(sk_X509_REVOKED_value(revoked, i))));
+    out.push_back(
+        internal::SerialToHex(X509_REVOKED_get0_serialNumber(sk_X509_REVOKED_value(revoked, i))));
   }
   return out;
 }
@@ -114,8 +112,8 @@ bool Crl::IsRevoked(std::string_view serial_hex) const {
 
 absl::Status Crl::VerifySignature(const Certificate& issuer) const {
   if (X509_NAME_cmp(X509_CRL_get_issuer(crl_.get()), X509_get_subject_name(issuer.x509())) != 0) {
-    return absl::PermissionDeniedError(StrCat("CRL issuer mismatch: CRL names ", Issuer(),
-                                              ", certificate is ", issuer.Subject()));
+    return absl::PermissionDeniedError(
+        StrCat("CRL issuer mismatch: CRL names ", Issuer(), ", certificate is ", issuer.Subject()));
   }
   EVP_PKEY* key = X509_get0_pubkey(issuer.x509());
   if (key == nullptr || X509_CRL_verify(crl_.get(), key) != 1) {

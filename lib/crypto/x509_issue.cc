@@ -81,17 +81,16 @@ absl::StatusOr<Certificate> Build(const PublicKey& subject_key, const IssueOptio
   std::string basic = options.is_ca ? "critical,CA:TRUE" : "critical,CA:FALSE";
   if (options.is_ca && options.path_len) basic += StrCat(",pathlen:", *options.path_len);
   RETURN_IF_ERROR(AddConfExtension(cert.get(), &ctx, NID_basic_constraints, basic));
-  RETURN_IF_ERROR(AddConfExtension(
-      cert.get(), &ctx, NID_key_usage,
-      options.is_ca ? "critical,digitalSignature,keyCertSign,cRLSign" : "critical,digitalSignature"));
+  RETURN_IF_ERROR(AddConfExtension(cert.get(), &ctx, NID_key_usage,
+                                   options.is_ca ? "critical,digitalSignature,keyCertSign,cRLSign"
+                                                 : "critical,digitalSignature"));
   if (!options.is_ca && (options.server_auth || options.client_auth)) {
     std::string eku = options.server_auth ? "serverAuth" : "";
     if (options.client_auth) eku += eku.empty() ? "clientAuth" : ",clientAuth";
     RETURN_IF_ERROR(AddConfExtension(cert.get(), &ctx, NID_ext_key_usage, eku));
   }
   RETURN_IF_ERROR(AddConfExtension(cert.get(), &ctx, NID_subject_key_identifier, "hash"));
-  RETURN_IF_ERROR(
-      AddConfExtension(cert.get(), &ctx, NID_authority_key_identifier, "keyid:always"));
+  RETURN_IF_ERROR(AddConfExtension(cert.get(), &ctx, NID_authority_key_identifier, "keyid:always"));
   if (!options.sans.empty()) {
     ASSIGN_OR_RETURN(GeneralNamesPtr names, internal::BuildGeneralNames(options.sans));
     if (X509_add1_ext_i2d(cert.get(), NID_subject_alt_name, names.get(), 0, X509V3_ADD_DEFAULT) !=
@@ -120,8 +119,8 @@ IssueOptions LeafOptions(const Name& subject, absl::Time now, absl::Duration lif
 absl::StatusOr<CertificateAuthority> CertificateAuthority::Create(Certificate cert,
                                                                   PrivateKey key) {
   if (!cert.IsCa()) {
-    return absl::InvalidArgumentError(StrCat("CA certificate ", cert.Subject(),
-                                             " lacks basicConstraints CA:TRUE"));
+    return absl::InvalidArgumentError(
+        StrCat("CA certificate ", cert.Subject(), " lacks basicConstraints CA:TRUE"));
   }
   if (X509_check_private_key(cert.x509(), key.evp()) != 1) {
     ClearOpenSslErrors();
@@ -131,8 +130,10 @@ absl::StatusOr<CertificateAuthority> CertificateAuthority::Create(Certificate ce
   return CertificateAuthority(std::move(cert), std::move(key));
 }
 
-absl::StatusOr<CertificateAuthority> CertificateAuthority::CreateSelfSigned(
-    PrivateKey key, const Name& subject, absl::Time not_before, absl::Time not_after) {
+absl::StatusOr<CertificateAuthority> CertificateAuthority::CreateSelfSigned(PrivateKey key,
+                                                                            const Name& subject,
+                                                                            absl::Time not_before,
+                                                                            absl::Time not_after) {
   IssueOptions options;
   options.subject = subject;
   options.not_before = not_before;

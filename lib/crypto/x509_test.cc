@@ -16,8 +16,8 @@ TEST_CASE("issued certificate fields read back", "[unit]") {
   CertificateAuthority ca = MakeCa("c8s test CA", now);
   IssueOptions options = LeafOptions({"node-1", "c8s"}, now, absl::Hours(24));
   options.server_auth = true;
-  options.sans = {{"node-1.c8s.local", "node-1"}, {"10.0.0.7", "fd00::1"},
-                  {"spiffe://c8s.test/node/node-1"}};
+  options.sans = {
+      {"node-1.c8s.local", "node-1"}, {"10.0.0.7", "fd00::1"}, {"spiffe://c8s.test/node/node-1"}};
   options.extensions.push_back({"1.3.6.1.4.1.99999.1", ToBytes("\x04\x02hi"), false});
   PrivateKey key = PrivateKey::Generate(KeyType::kP256).value();
   Certificate cert = ca.Issue(key.GetPublicKey(), options).value();
@@ -63,8 +63,8 @@ TEST_CASE("PEM, DER and bundles round-trip", "[unit]") {
   trailing.push_back(0);
   CHECK(StatusText(Certificate::FromDer(trailing).status()).find("trailing") != std::string::npos);
   CHECK_FALSE(Certificate::FromPemBundle("").ok());
-  CHECK_FALSE(Certificate::FromPem("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
-                  .ok());
+  CHECK_FALSE(
+      Certificate::FromPem("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n").ok());
   CHECK_FALSE(Certificate::ParseAny(ToBytes("garbage")).ok());
 }
 
@@ -124,9 +124,9 @@ TEST_CASE("invalid issue options are refused", "[unit]") {
   dup.extensions = {{"1.2.3.4", {0x05, 0x00}}, {"1.2.3.4", {0x05, 0x00}}};
   CHECK_FALSE(ca.Issue(key, dup).ok());
   // A CA object needs the matching key.
-  CHECK_FALSE(CertificateAuthority::Create(ca.certificate(),
-                                           PrivateKey::Generate(KeyType::kP256).value())
-                  .ok());
+  CHECK_FALSE(
+      CertificateAuthority::Create(ca.certificate(), PrivateKey::Generate(KeyType::kP256).value())
+          .ok());
   CHECK(CertificateAuthority::Create(ca.certificate(), ca.key()).ok());
 }
 

@@ -130,8 +130,8 @@ absl::StatusOr<SubjectAltNames> ParseGeneralNames(const GENERAL_NAMES* names) {
       int len = ASN1_STRING_length(ip);
       char text[INET6_ADDRSTRLEN] = {0};
       if ((len != 4 && len != 16) ||
-          inet_ntop(len == 4 ? AF_INET : AF_INET6, ASN1_STRING_get0_data(ip), text,
-                    sizeof(text)) == nullptr) {
+          inet_ntop(len == 4 ? AF_INET : AF_INET6, ASN1_STRING_get0_data(ip), text, sizeof(text)) ==
+              nullptr) {
         return absl::InvalidArgumentError(StrCat("SAN: IP address of ", len, " bytes"));
       }
       out.ips.push_back(text);

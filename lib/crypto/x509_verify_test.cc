@@ -85,14 +85,14 @@ TEST_CASE("the openssl command line agrees with VerifyChain", "[unit]") {
   REQUIRE(WriteFile(dir.Path("foreign.pem"), foreign.certificate().ToPem()).ok());
   REQUIRE(WriteFile(dir.Path("leaf.pem"), leaf.ToPem()).ok());
 
-  testing::CommandResult ok = RunCommand(StrCat("openssl verify -CAfile ", dir.Path("ca.pem"),
-                                                " ", dir.Path("leaf.pem")));
+  testing::CommandResult ok =
+      RunCommand(StrCat("openssl verify -CAfile ", dir.Path("ca.pem"), " ", dir.Path("leaf.pem")));
   INFO(ok.output);
   CHECK(ok.exit_code == 0);
   CHECK(ok.output.find(": OK") != std::string::npos);
 
-  testing::CommandResult bad = RunCommand(StrCat(
-      "openssl verify -CAfile ", dir.Path("foreign.pem"), " ", dir.Path("leaf.pem")));
+  testing::CommandResult bad = RunCommand(
+      StrCat("openssl verify -CAfile ", dir.Path("foreign.pem"), " ", dir.Path("leaf.pem")));
   INFO(bad.output);
   CHECK(bad.exit_code != 0);
 }
