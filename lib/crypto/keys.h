@@ -69,6 +69,8 @@ class PrivateKey {
   std::string ToPem() const;  // PKCS#8
   Bytes ToDer() const;        // PKCS#8
   PublicKey GetPublicKey() const;
+  // For X25519 and Ed25519: the raw 32-byte private key (HPKE takes raw keys).
+  absl::StatusOr<Bytes> RawBytes() const;
 
   // ECDSA P-256/SHA-256, P-384/SHA-384 (DER signature) or Ed25519 (64 raw bytes).
   absl::StatusOr<Bytes> Sign(ByteSpan message) const;
