@@ -122,10 +122,13 @@ std::vector<Bytes> Ders(const Evidence& ev) {
 
 TEST_CASE("every single-byte change of a certificate breaks the chain", "[unit]") {
   auto vs = RealSnpVectors();
-  for (size_t vi : {size_t{0}, size_t{4}}) {  // a VCEK chain and a VLEK chain
+  // Every distinct certificate set: virtee, GCP, GCP x25519, AWS VLEK (ASVK), trustee.
+  for (size_t vi : {size_t{0}, size_t{1}, size_t{3}, size_t{4}, size_t{5}}) {
     const auto& v = vs[vi];
     std::vector<Bytes> ders = Ders(v.evidence);
     REQUIRE(ders.size() == 3);
+    REQUIRE(VerifySnpEvidence(Evidence{v.evidence.platform, v.evidence.report, ders, {}},
+                              v.Options()).ok());
     for (size_t ci = 0; ci < ders.size(); ++ci) {
       for (size_t off = 0; off < ders[ci].size(); ++off) {
         Evidence ev = v.evidence;
