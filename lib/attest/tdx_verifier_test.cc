@@ -52,6 +52,10 @@ const RealCase kRealCases[] = {
     {"v5-td15-sample.dat", "90c06f000000", 5, true, false, "UpToDate"},
     {"v4-phala.dat", "b0c06f000000", 4, false, true, "UpToDate"},
     {"v4-azure.bin", "00806f050000", 4, false, true, "UpToDate"},
+    // Not in the MANIFEST; computed independently (Python over the same TCB info): the PCK's
+    // SGX components 0/1 (5, 5) are below the UpToDate level's (7, 7) and the next level's
+    // (6, 6); the third level is the first one met, OutOfDate.
+    {"v4-edgeless.dat", "00806f050000", 4, false, true, "OutOfDate"},
 };
 
 TEST_CASE("real TDX quotes verify to the Intel root with collateral", "[unit]") {
@@ -75,6 +79,12 @@ TEST_CASE("real TDX quotes verify to the Intel root with collateral", "[unit]") 
     CHECK(v->claims.rtmrs.size() == 4);
     CHECK(v->claims.ppid.size() == 16);
     CHECK(v->warnings.size() == (c.stale ? 1u : 0u));
+    if (c.status == "OutOfDate") {
+      CHECK(v->claims.advisory_ids == std::vector<std::string>{"INTEL-SA-00837", "INTEL-SA-00960",
+                                                               "INTEL-SA-00982", "INTEL-SA-00986"});
+    } else {
+      CHECK(v->claims.advisory_ids.empty());
+    }
     if (c.stale) {
       opt.accept_stale_collateral = false;
       auto refused = VerifyTdxQuote(Quote(c.file), opt);
