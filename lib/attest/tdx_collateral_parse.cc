@@ -15,7 +15,8 @@ namespace {
 using nlohmann::json;
 
 absl::Status FieldError(std::string_view doc, std::string_view field, std::string_view what) {
-  return VerifyError(VerifyErrorKind::kCollateral, StrCat(doc, ".", field, ": ", what));
+  return VerifyError(VerifyErrorKind::kCollateral,
+                     StrCat(doc, field.empty() ? "" : ".", field, ": ", what));
 }
 
 absl::StatusOr<const json*> Member(const json& j, std::string_view doc, std::string_view key) {
