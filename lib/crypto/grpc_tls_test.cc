@@ -8,6 +8,7 @@
 
 #include <catch2/catch_test_macros.hpp>
 #include <future>
+#include <mutex>
 
 #include "lib/base/strings.h"
 #include "lib/crypto/x509_testing.h"
@@ -47,6 +48,29 @@ class IdentityService : public grpc::CallbackGenericService {
     grpc::ByteBuffer request_, response_;
   };
   std::shared_ptr<const PeerVerifier> verifier_;
+};
+
+// Remembers the last refusal of the wrapped verifier, so the test can see why the server
+// closed a connection (the client only sees the close).
+class RecordingVerifier : public PeerVerifier {
+ public:
+  explicit RecordingVerifier(std::shared_ptr<const PeerVerifier> inner)
+      : inner_(std::move(inner)) {}
+  absl::StatusOr<VerifiedPeer> Verify(const std::vector<Bytes>& chain_der) const override {
+    absl::StatusOr<VerifiedPeer> peer = inner_->Verify(chain_der);
+    std::lock_guard lock(mu_);
+    last_ = peer.status();
+    return peer;
+  }
+  absl::Status last() const {
+    std::lock_guard lock(mu_);
+    return last_;
+  }
+
+ private:
+  std::shared_ptr<const PeerVerifier> inner_;
+  mutable std::mutex mu_;
+  mutable absl::Status last_ = absl::UnknownError("never called");
 };
 
 struct CallResult {
@@ -102,8 +126,9 @@ TEST_CASE("gRPC mutual TLS through the PeerVerifier on loopback", "[unit]") {
   testing::Leaf server_leaf = IssueWorkloadLeaf(ca, "cds", "spiffe://c8s.test/ns/c8s/id/cds");
   testing::Leaf client_leaf = IssueWorkloadLeaf(ca, "web", "spiffe://c8s.test/ns/shop/id/web");
   auto verifier = std::make_shared<CaPeerVerifier>(ca.certificate(), clock);
+  auto server_verifier = std::make_shared<RecordingVerifier>(verifier);
   Server server;
-  StartServer(server, TlsIdentity{{server_leaf.cert}, server_leaf.key}, verifier);
+  StartServer(server, TlsIdentity{{server_leaf.cert}, server_leaf.key}, server_verifier);
 
   SECTION("a CA-issued client is accepted and identified") {
     auto client_verifier =
@@ -137,6 +162,9 @@ TEST_CASE("gRPC mutual TLS through the PeerVerifier on loopback", "[unit]") {
     // The server refuses after the handshake; the client only sees the connection close.
     CHECK(r.status.error_code() == grpc::StatusCode::UNAVAILABLE);
     CHECK(r.reply.empty());
+    CHECK(StatusText(server_verifier->last())
+              .find("issuer mismatch: no trusted certificate named CN=foreign CA,O=c8s") !=
+          std::string::npos);
   }
 }
 

@@ -162,6 +162,8 @@ TEST_CASE("CaPeerVerifier refuses garbage and empty chains", "[unit]") {
   CaPeerVerifier verifier(f.ca.certificate(), f.clock);
   CHECK(StatusText(verifier.Verify({}).status()) == "peer sent no certificate");
   CHECK(StatusText(verifier.Verify({ToBytes("junk")}).status()).find("peer certificate #0") == 0);
+  CHECK(StatusText(verifier.Verify({f.ca.certificate().ToDer()}).status()) ==
+        "peer certificate CN=c8s CA,O=c8s is a CA certificate, not a leaf");
   VerifiedPeer peer = verifier.Verify({f.client.cert.ToDer()}).value();
   CHECK(peer.uri_identity == "spiffe://c8s.test/ns/shop/id/web");
   CHECK(peer.claims.empty());

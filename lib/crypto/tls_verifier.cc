@@ -86,6 +86,11 @@ absl::StatusOr<VerifiedPeer> CaPeerVerifier::Verify(const std::vector<Bytes>& ch
   }
   std::vector<Certificate> intermediates(chain.begin() + 1, chain.end());
   RETURN_IF_ERROR(VerifyChain(chain.front(), intermediates, {ca_}, clock_.Now()));
+  // A CA certificate is never a peer identity, even one that chains (the CA itself).
+  if (chain.front().IsCa()) {
+    return absl::PermissionDeniedError(
+        StrCat("peer certificate ", chain.front().Subject(), " is a CA certificate, not a leaf"));
+  }
 
   ASSIGN_OR_RETURN(SubjectAltNames sans, chain.front().Sans());
   // SPIFFE X.509-SVID §2: exactly one URI SAN names the workload.
