@@ -5,6 +5,7 @@
 #include "client/cli/manifest_command.h"
 #include "lib/base/fd.h"
 #include "lib/base/strings.h"
+#include "lib/crypto/x509.h"
 #include "test/support/test_env.h"
 
 namespace c8s::cli {
@@ -106,6 +107,17 @@ TEST_CASE("c8sctl manifest verify-history", "[unit]") {
   std::vector<std::string> wrong_ca = args;
   wrong_ca[4] = Fixture("owner-bob.pub.pem");
   CHECK(Run(wrong_ca).code == kExitCheckFailed);
+  // The CA may also be given as its certificate.
+  c8s::testing::TempDir dir;
+  auto key = crypto::PrivateKey::FromPem(c8s::testing::ReadTestFile(Fixture("ca.key.pem")));
+  REQUIRE(key.ok());
+  auto ca = crypto::CertificateAuthority::CreateSelfSigned(
+      *key, {"c8s test CA"}, absl::Now() - absl::Hours(1), absl::Now() + absl::Hours(1));
+  REQUIRE(ca.ok());
+  REQUIRE(WriteFile(dir.Path("ca.pem"), ca->certificate().ToPem()).ok());
+  std::vector<std::string> by_cert = args;
+  by_cert[4] = dir.Path("ca.pem");
+  CHECK(Run(by_cert).code == kExitOk);
   std::vector<std::string> seen = args;
   seen.insert(seen.end(), {"--seen", "3:sha256:" + std::string(64, '0')});
   Result rollback = Run(seen);

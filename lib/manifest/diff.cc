@@ -36,7 +36,7 @@ bool Widens(const std::string& g, Op op, const Json* old_v, const Json* new_v) {
     if (tail.empty() || tail == ".snp" || tail == ".tdx") return added;
     if (EndsWith(g, ".allowSimulated") || EndsWith(g, ".allowDebug") ||
         EndsWith(g, ".allowMigrationAgent")) {
-      return IsTrue(new_v) && op == Op::kChanged;
+      return IsTrue(new_v);
     }
     if (StartsWith(tail, ".snp.minTcb.") || StartsWith(tail, ".snp.minAbi.")) {
       return op == Op::kChanged && new_v->is_number() && *new_v < *old_v;
