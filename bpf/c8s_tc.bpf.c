@@ -24,12 +24,23 @@ static __always_inline int c8s_icmp_control(const struct c8s_flow *f, __u8 dir) 
   return 0;
 }
 
+/* One trie lookup and one or two hash lookups decide rules, infrastructure and mesh peers
+ * together; conntrack is consulted only for what the policy does not allow (replies of inbound
+ * flows). TCP allowed by a rule records its reply at the SYN only and passes mid-flow packets
+ * statelessly, so an established allowed flow costs exactly the policy lookup. */
 static __always_inline __u32 c8s_egress_verdict(struct __sk_buff *skb, struct c8s_flow *f) {
   __u32 slot;
   if (!c8s_active_slot(&slot)) return C8S_R_DENY_NO_POLICY;
   if (c8s_icmp_control(f, C8S_DIR_EGRESS)) return C8S_R_ALLOW_ICMP_CONTROL;
-  if (c8s_ct_hit(C8S_DIR_EGRESS, f)) return C8S_R_ALLOW_REPLY;
-  __u32 kind = c8s_infra_kind(slot, C8S_DIR_EGRESS, f->family, f->proto, f->dport, f->daddr);
+  /* ICMP carries the echo identifier in the port fields; rules match ICMP by protocol only. */
+  __u16 port = f->proto == C8S_PROTO_ICMP || f->proto == C8S_PROTO_ICMPV6 ? 0 : f->dport;
+  __u32 kind = c8s_policy_lookup(slot, f->family, f->daddr, f->proto, port);
+  if (kind == 0) {
+    /* A rule allows the flow statelessly; its replies need an entry, made at the SYN (TCP) and
+     * kept alive by the replies themselves (c8s_ct_hit refreshes). */
+    if (f->proto == C8S_PROTO_TCP && !f->syn) return C8S_R_ALLOW_RULE;
+    return c8s_ct_allow(C8S_DIR_EGRESS, f, C8S_R_ALLOW_RULE);
+  }
   if (kind == C8S_INFRA_MESH_PEER) {
     /* The socket's cgroup, not the port, identifies the proxy: a pod's raw socket sending to a
      * peer's mesh port carries the pod's cgroup. */
@@ -38,15 +49,8 @@ static __always_inline __u32 c8s_egress_verdict(struct __sk_buff *skb, struct c8
       return C8S_R_DENY_MESH_NOT_PROXY;
     return c8s_ct_allow(C8S_DIR_EGRESS, f, C8S_R_ALLOW_MESH);
   }
-  if (kind != 0) return c8s_ct_allow(C8S_DIR_EGRESS, f, C8S_R_ALLOW_INFRA);
-  /* ICMP carries the echo identifier in the port fields; rules match ICMP by protocol only. */
-  __u16 port = f->proto == C8S_PROTO_ICMP || f->proto == C8S_PROTO_ICMPV6 ? 0 : f->dport;
-  if (c8s_rule_allows(slot, f->family, f->daddr, f->proto, port)) {
-    /* A rule allows the flow statelessly; its replies need an entry, made at the SYN (TCP) and
-     * kept alive by the replies themselves (c8s_ct_hit refreshes). */
-    if (f->proto == C8S_PROTO_TCP && !f->syn) return C8S_R_ALLOW_RULE;
-    return c8s_ct_allow(C8S_DIR_EGRESS, f, C8S_R_ALLOW_RULE);
-  }
+  if (kind != C8S_POLICY_NONE) return c8s_ct_allow(C8S_DIR_EGRESS, f, C8S_R_ALLOW_INFRA);
+  if (c8s_ct_hit(C8S_DIR_EGRESS, f)) return C8S_R_ALLOW_REPLY;
   return C8S_R_DENY_NO_RULE;
 }
 

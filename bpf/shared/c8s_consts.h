@@ -8,8 +8,9 @@
 #define C8S_BPF_SHARED_CONSTS_H_
 
 /* Bumped whenever a pinned map's key or value layout changes; the agent refuses (or migrates)
- * pinned maps whose c8s_state.version differs. */
-#define C8S_LAYOUT_VERSION 1
+ * pinned maps whose c8s_state.version differs. 2: c8s_port_value.kind, infrastructure entries
+ * in c8s_rules/c8s_ports. */
+#define C8S_LAYOUT_VERSION 2
 
 /* Address families inside keys (not AF_*: those differ between BPF and libc headers). */
 #define C8S_FAM_V4 4

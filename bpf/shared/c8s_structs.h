@@ -46,7 +46,9 @@ struct c8s_lpm_value {
   __u32 rule_set; /* index into c8s_ports; for c8s_mesh_cidrs: 1 */
 };
 
-/* c8s_ports: (rule set, protocol, port) -> allowed. port 0 = every port of the protocol. */
+/* c8s_ports: (rule set, protocol, port) -> what allows it. port 0 = every port of the protocol.
+ * Egress infrastructure endpoints (and peers' mesh ports) are host prefixes in c8s_rules too, so
+ * one trie lookup and one or two hash lookups decide an egress packet. */
 struct c8s_port_key {
   __u32 rule_set;
   __u8 slot;
@@ -55,7 +57,7 @@ struct c8s_port_key {
 };
 
 struct c8s_port_value {
-  __u32 flags; /* reserved, 0 */
+  __u32 kind; /* 0: an egress rule; else enum c8s_infra_kind (C8S_INFRA_MESH_PEER: proxy only) */
 };
 
 /* c8s_infra: infrastructure endpoints and ingress allowances. Egress: addr = destination.

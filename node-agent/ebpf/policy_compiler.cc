@@ -37,6 +37,17 @@ void AddInfra(CompiledPolicy& out, uint8_t dir, const IpAddr* addr, uint8_t fami
   out.infra.push_back({k, c8s_infra_value{kind}});
 }
 
+// (protocol, port in host order) -> kind of c8s_port_value (0: rule, else c8s_infra_kind).
+using PortKinds = std::map<std::pair<uint8_t, uint16_t>, uint32_t>;
+
+// A peer's mesh port must stay proxy-only even when a rule also covers it; any infrastructure
+// kind beats a plain rule.
+void MergeKind(PortKinds& ports, std::pair<uint8_t, uint16_t> port, uint32_t kind) {
+  auto [it, inserted] = ports.emplace(port, kind);
+  if (inserted || it->second == C8S_INFRA_MESH_PEER) return;
+  if (kind != 0) it->second = kind;
+}
+
 uint32_t InfraKind(const std::string& name) {
   if (name == "cds") return C8S_INFRA_CDS;
   if (name == "apiServer") return C8S_INFRA_API_SERVER;
@@ -70,35 +81,17 @@ absl::StatusOr<CompiledPolicy> CompilePolicy(const PolicyBundle& bundle,
   }
 
   // Egress: the (proto, port) pairs per distinct CIDR, then flattened along containment.
-  std::map<std::string, std::pair<Cidr, std::set<std::pair<uint8_t, uint16_t>>>> by_cidr;
+  std::map<std::string, std::pair<Cidr, PortKinds>> by_cidr;
   for (const EgressRule& r : bundle.egress) {
     auto& entry = by_cidr[CidrId(r.cidr.addr, r.cidr.prefix)];
     entry.first = r.cidr;
     auto proto = static_cast<uint8_t>(r.proto);
     if (r.proto == Proto::kIcmp) {
-      entry.second.insert({r.cidr.addr.family == 4 ? C8S_PROTO_ICMP : C8S_PROTO_ICMPV6, 0});
+      MergeKind(entry.second, {r.cidr.addr.family == 4 ? C8S_PROTO_ICMP : C8S_PROTO_ICMPV6, 0}, 0);
       continue;
     }
-    if (r.ports.empty()) entry.second.insert({proto, 0});
-    for (uint16_t p : r.ports) entry.second.insert({proto, p});
-  }
-  uint32_t rule_set = 0;
-  for (const auto& [id, entry] : by_cidr) {
-    const Cidr& c = entry.first;
-    std::set<std::pair<uint8_t, uint16_t>> ports = entry.second;
-    for (int shorter = 0; shorter < c.prefix; ++shorter) {  // <= 128 lookups per CIDR
-      auto it = by_cidr.find(CidrId(c.addr, shorter));
-      if (it != by_cidr.end()) ports.insert(it->second.second.begin(), it->second.second.end());
-    }
-    ++rule_set;
-    out.rules.push_back({LpmKeyFor(c), c8s_lpm_value{rule_set}});
-    for (const auto& [proto, port] : ports) {
-      c8s_port_key pk{};
-      pk.rule_set = rule_set;
-      pk.proto = proto;
-      pk.port = htons(port);
-      out.ports.push_back(pk);
-    }
+    if (r.ports.empty()) MergeKind(entry.second, {proto, 0}, 0);
+    for (uint16_t p : r.ports) MergeKind(entry.second, {proto, p}, 0);
   }
 
   // Infrastructure egress (and kubelet ingress from the API server).
@@ -137,6 +130,38 @@ absl::StatusOr<CompiledPolicy> CompilePolicy(const PolicyBundle& bundle,
     AddInfra(out, C8S_DIR_INGRESS, nullptr, C8S_FAM_V6, C8S_PROTO_TCP, port, C8S_INFRA_INGRESS_PORT);
   }
   for (const Cidr& c : bundle.mesh_cidrs) out.mesh_cidrs.push_back(LpmKeyFor(c));
+
+  // Egress infrastructure entries also become host prefixes of the rule trie, so the uplink
+  // decides rules, infrastructure and mesh peers with one trie lookup (c8s_policy_lookup).
+  for (const auto& [k, v] : out.infra) {
+    if (k.dir != C8S_DIR_EGRESS) continue;
+    Cidr host;
+    host.addr.family = k.family == C8S_FAM_V4 ? 4 : 6;
+    std::memcpy(host.addr.bytes, k.addr, 16);
+    host.prefix = host.addr.family == 4 ? 32 : 128;
+    auto& entry = by_cidr[CidrId(host.addr, host.prefix)];
+    entry.first = host;
+    MergeKind(entry.second, {k.proto, ntohs(k.port)}, v.kind);
+  }
+  uint32_t rule_set = 0;
+  for (const auto& [id, entry] : by_cidr) {
+    const Cidr& c = entry.first;
+    PortKinds ports = entry.second;
+    for (int shorter = 0; shorter < c.prefix; ++shorter) {  // <= 128 lookups per CIDR
+      auto it = by_cidr.find(CidrId(c.addr, shorter));
+      if (it == by_cidr.end()) continue;
+      for (const auto& [port, kind] : it->second.second) MergeKind(ports, port, kind);
+    }
+    ++rule_set;
+    out.rules.push_back({LpmKeyFor(c), c8s_lpm_value{rule_set}});
+    for (const auto& [proto_port, kind] : ports) {
+      c8s_port_key pk{};
+      pk.rule_set = rule_set;
+      pk.proto = proto_port.first;
+      pk.port = htons(proto_port.second);
+      out.ports.push_back({pk, c8s_port_value{kind}});
+    }
+  }
   return out;
 }
 

@@ -3,7 +3,9 @@
 //
 // Egress rules become one LPM prefix per distinct CIDR, each pointing at a rule set that holds
 // the union of the (protocol, port) pairs of every rule whose CIDR contains it, so the
-// longest-prefix match alone decides: one trie lookup + <= 2 hash lookups per packet.
+// longest-prefix match alone decides: one trie lookup + <= 2 hash lookups per packet. Egress
+// infrastructure endpoints and peers' mesh ports are host prefixes in the same trie, their
+// (protocol, port) entries carrying the infrastructure kind (a mesh port is never a rule).
 //   ASSIGN_OR_RETURN(CompiledPolicy p, CompilePolicy(bundle, NodeSettings{...}));
 #pragma once
 
@@ -31,7 +33,7 @@ struct CompiledPolicy {
   uint64_t generation = 0;
   c8s_slot_config config{};
   std::vector<std::pair<c8s_lpm_key, c8s_lpm_value>> rules;
-  std::vector<c8s_port_key> ports;
+  std::vector<std::pair<c8s_port_key, c8s_port_value>> ports;
   std::vector<std::pair<c8s_infra_key, c8s_infra_value>> infra;
   std::vector<c8s_lpm_key> mesh_cidrs;
 };

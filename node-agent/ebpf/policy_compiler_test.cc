@@ -24,8 +24,8 @@ constexpr char kBundle[] = R"({"bundle": {"apiVersion": "c8s.dev/policy-bundle/v
 
 std::set<uint16_t> PortsOfRuleSet(const CompiledPolicy& p, uint32_t set, uint8_t proto) {
   std::set<uint16_t> out;
-  for (const c8s_port_key& k : p.ports)
-    if (k.rule_set == set && k.proto == proto) out.insert(ntohs(k.port));
+  for (const auto& [k, v] : p.ports)
+    if (k.rule_set == set && k.proto == proto && v.kind == 0) out.insert(ntohs(k.port));
   return out;
 }
 
@@ -56,7 +56,7 @@ TEST_CASE("nested CIDRs inherit the ports of every containing rule", "[unit][bpf
   node.node_name = "node-1";
   auto p = CompilePolicy(*b, node);
   REQUIRE(p.ok());
-  CHECK(p->rules.size() == 4);
+  CHECK(p->rules.size() == 4 + 4);  // 4 rule CIDRs, 4 infrastructure hosts (cds, api, dns, peer)
   uint32_t host = RuleSetOf(*p, "203.0.113.7/32");
   uint32_t net24 = RuleSetOf(*p, "203.0.113.0/24");
   uint32_t net16 = RuleSetOf(*p, "203.0.0.0/16");
@@ -88,6 +88,33 @@ TEST_CASE("mesh peers, kubelet and DNS become infrastructure entries", "[unit][b
   CHECK(dns_udp == 1);
   node.node_name = "node-9";
   CHECK(!CompilePolicy(*b, node).ok());
+}
+
+// Kind of the c8s_ports entry for (cidr's rule set, proto, port), or -1.
+int64_t KindOf(const CompiledPolicy& p, std::string_view cidr, uint8_t proto, uint16_t port) {
+  uint32_t set = RuleSetOf(p, cidr);
+  for (const auto& [k, v] : p.ports)
+    if (k.rule_set == set && k.proto == proto && ntohs(k.port) == port) return v.kind;
+  return -1;
+}
+
+TEST_CASE("infrastructure and mesh peers share the rule trie; a mesh port is never a rule",
+          "[unit][bpf]") {
+  auto b = ParsePolicyBundle(kBundle);
+  REQUIRE(b.ok());
+  EgressRule wide;  // a rule that covers node-2's mesh port and the DNS server
+  wide.cidr = *ParseCidr("10.0.0.0/8");
+  b->egress.push_back(wide);
+  NodeSettings node;
+  node.node_name = "node-1";
+  auto p = CompilePolicy(*b, node);
+  REQUIRE(p.ok());
+  CHECK(KindOf(*p, "10.0.0.12/32", C8S_PROTO_TCP, 15443) == C8S_INFRA_MESH_PEER);
+  CHECK(KindOf(*p, "10.0.0.12/32", C8S_PROTO_TCP, 0) == 0);  // the rest of node-2: the rule
+  CHECK(KindOf(*p, "10.0.0.10/32", C8S_PROTO_UDP, 53) == C8S_INFRA_DNS);
+  CHECK(KindOf(*p, "10.0.0.10/32", C8S_PROTO_TCP, 53) == C8S_INFRA_DNS);
+  CHECK(KindOf(*p, "10.0.0.5/32", C8S_PROTO_TCP, 7443) == C8S_INFRA_CDS);
+  CHECK(KindOf(*p, "10.0.0.11/32", C8S_PROTO_TCP, 15443) == -1);  // ourselves: no entry
 }
 
 TEST_CASE("bad bundles are refused with the failed check named", "[unit][bpf]") {

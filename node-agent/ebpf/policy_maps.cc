@@ -122,9 +122,8 @@ absl::Status PolicyMaps::Apply(const CompiledPolicy& p) {
     return Update(fd, &key, value, what);
   };
   c8s_lpm_value one{1};
-  c8s_port_value pv{0};
   for (const auto& [k, v] : p.rules) RETURN_IF_ERROR(put(rules_.get(), k, &v, "c8s_rules"));
-  for (const auto& k : p.ports) RETURN_IF_ERROR(put(ports_.get(), k, &pv, "c8s_ports"));
+  for (const auto& [k, v] : p.ports) RETURN_IF_ERROR(put(ports_.get(), k, &v, "c8s_ports"));
   for (const auto& [k, v] : p.infra) RETURN_IF_ERROR(put(infra_.get(), k, &v, "c8s_infra"));
   for (const auto& k : p.mesh_cidrs)
     RETURN_IF_ERROR(put(mesh_cidrs_.get(), k, &one, "c8s_mesh_cidrs"));
