@@ -99,10 +99,11 @@ int main(int argc, char** argv) {
               100.0);
   std::printf("%-44s %12.0f %9.1f%%\n", "SNP verify, warm chain cache", warm_rate,
               100.0 * warm_rate / raw_rate);
-  std::printf("%-44s %12.0f %9.1f%%\n", "SNP verify, cold (chain validated each time)",
-              cold_rate, 100.0 * cold_rate / raw_rate);
+  std::printf("%-44s %12.0f %9.1f%%\n", "SNP verify, cold (chain validated each time)", cold_rate,
+              100.0 * cold_rate / raw_rate);
   std::printf("goal: warm >= 80%% of raw: %s\n", warm_rate >= 0.8 * raw_rate ? "met" : "NOT met");
-  std::printf("RESULT attest snp_verify_per_s=%.0f snp_verify_cold_per_s=%.0f p384_verify_per_s=%.0f\n",
-              warm_rate, cold_rate, raw_rate);
+  std::printf(
+      "RESULT attest snp_verify_per_s=%.0f snp_verify_cold_per_s=%.0f p384_verify_per_s=%.0f\n",
+      warm_rate, cold_rate, raw_rate);
   return 0;
 }

@@ -99,8 +99,8 @@ void RunVerify(const VerifyArgs& a, CommandContext& ctx) {
     policy = *std::move(p);
   }
   std::vector<std::string> warnings;
-  absl::StatusOr<Claims> claims = a.platform == "tdx" ? VerifyTdx(a, at, warnings)
-                                                      : VerifySnp(a, at);
+  absl::StatusOr<Claims> claims =
+      a.platform == "tdx" ? VerifyTdx(a, at, warnings) : VerifySnp(a, at);
   if (!claims.ok()) {
     std::optional<VerifyErrorKind> kind = GetVerifyErrorKind(claims.status());
     if (!kind) return usage(StatusText(claims.status()));  // unreadable files, bad flags
@@ -131,10 +131,12 @@ absl::Status ParseTcb(const std::string& text, SnpTcb& tcb) {
   size_t pos = 0;
   while (pos < text.size()) {
     size_t comma = text.find(',', pos);
-    std::string item = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    std::string item =
+        text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
     pos = comma == std::string::npos ? text.size() : comma + 1;
     size_t eq = item.find('=');
-    if (eq == std::string::npos) return absl::InvalidArgumentError(StrCat("--tcb: '", item, "' is not name=value"));
+    if (eq == std::string::npos)
+      return absl::InvalidArgumentError(StrCat("--tcb: '", item, "' is not name=value"));
     std::string name = item.substr(0, eq);
     int v = -1;
     try {
@@ -142,12 +144,12 @@ absl::Status ParseTcb(const std::string& text, SnpTcb& tcb) {
     } catch (...) {
     }
     if (v < 0 || v > 255) return absl::InvalidArgumentError(StrCat("--tcb ", name, ": want 0-255"));
-    uint8_t* field = name == "bootloader" ? &tcb.bootloader
-                     : name == "tee"      ? &tcb.tee
-                     : name == "snp"      ? &tcb.snp
+    uint8_t* field = name == "bootloader"  ? &tcb.bootloader
+                     : name == "tee"       ? &tcb.tee
+                     : name == "snp"       ? &tcb.snp
                      : name == "microcode" ? &tcb.microcode
-                     : name == "fmc"      ? &tcb.fmc
-                                          : nullptr;
+                     : name == "fmc"       ? &tcb.fmc
+                                           : nullptr;
     if (!field) return absl::InvalidArgumentError(StrCat("--tcb: unknown component '", name, "'"));
     *field = static_cast<uint8_t>(v);
   }
@@ -163,7 +165,8 @@ absl::Status RunSimulate(const SimulateArgs& a, CommandContext& ctx) {
   Bytes measurement;
   if (!a.measurement.empty()) {
     ASSIGN_OR_RETURN(measurement, HexDecode(a.measurement));
-    if (measurement.size() != 48) return absl::InvalidArgumentError("--measurement: want 96 hex digits");
+    if (measurement.size() != 48)
+      return absl::InvalidArgumentError("--measurement: want 96 hex digits");
   }
   if (a.platform == "tdx") {
     ASSIGN_OR_RETURN(SimulatedTdx sim, SimulatedTdx::Create());
@@ -210,8 +213,10 @@ void RegisterEvidenceCommands(CLI::App& app, CommandContext& ctx) {
   verify->add_option("--cert-cache", v->cert_cache, "SNP: directory of certificates from KDS");
   verify->add_option("--crl", v->crls, "SNP: CRL issued by the ARK (repeatable)");
   verify->add_option("--collateral", v->collateral, "TDX: directory like vectors/tdx-collateral");
-  verify->add_flag("--accept-stale-collateral", v->accept_stale, "TDX: accept collateral past nextUpdate");
-  verify->add_option("--roots", v->roots, "Directory of simulated roots to trust (simulated evidence)");
+  verify->add_flag("--accept-stale-collateral", v->accept_stale,
+                   "TDX: accept collateral past nextUpdate");
+  verify->add_option("--roots", v->roots,
+                     "Directory of simulated roots to trust (simulated evidence)");
   verify->add_option("--at", v->at, "Verification time, RFC 3339 (default: now)");
   verify->add_option("--policy", v->policy, "JSON attestation policy object (MANIFEST.md)");
   verify->add_option("--report-data", v->report_data, "Expected report data (hex, <= 64 bytes)");

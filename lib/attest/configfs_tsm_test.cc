@@ -22,7 +22,7 @@ namespace {
 class FakeKernel {
  public:
   explicit FakeKernel(SimulatedSnp& sim) : sim_(sim) {}
-  int races_left = 0;      // attempts on which a "concurrent writer" bumps generation
+  int races_left = 0;  // attempts on which a "concurrent writer" bumps generation
   int attempts = 0;
   std::string provider = "sev_guest";
 
@@ -48,7 +48,8 @@ class FakeKernel {
         Bump(dir);  // another process wrote inblob between our write and read
       }
     } else if (step == "rmdir") {
-      for (const char* f : {"generation", "provider", "inblob", "outblob", "auxblob", "privlevel"}) {
+      for (const char* f :
+           {"generation", "provider", "inblob", "outblob", "auxblob", "privlevel"}) {
         unlink((dir + "/" + f).c_str());
       }
     }
@@ -59,8 +60,9 @@ class FakeKernel {
       auto certs = ParseCertificates(AsBytes(pem)).value();
       return CertDer(certs[0].get());
     };
-    return BuildSnpCertTable(
-        {{kGuidVcek, sim_.VekDer()}, {kGuidAsk, der(sim_.AskPem())}, {kGuidArk, der(sim_.ArkPem())}});
+    return BuildSnpCertTable({{kGuidVcek, sim_.VekDer()},
+                              {kGuidAsk, der(sim_.AskPem())},
+                              {kGuidArk, der(sim_.ArkPem())}});
   }
 
  private:
@@ -140,8 +142,9 @@ TEST_CASE("configfs-tsm: clear errors without TSM or with an unknown provider", 
   missing.root = "/nonexistent/tsm/report";
   absl::Status st = ConfigfsTsmProvider::Open(missing).status();
   CHECK(GetVerifyErrorKind(st) == VerifyErrorKind::kUnavailable);
-  CHECK(std::string(st.message()).find("configfs-tsm is not available: /nonexistent/tsm/report "
-                                       "does not exist") == 0);
+  CHECK(std::string(st.message())
+            .find("configfs-tsm is not available: /nonexistent/tsm/report "
+                  "does not exist") == 0);
 
   auto sim = SimulatedSnp::Create({}).value();
   FakeKernel kernel(*sim);

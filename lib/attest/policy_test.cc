@@ -28,13 +28,16 @@ nlohmann::json PolicyJson() {
   return nlohmann::json::parse(R"({
     "allowSimulated": false,
     "snp": {
-      "measurements": [")" + std::string(96, 'c').replace(0, 2, "9c") + R"("],
+      "measurements": [")" + std::string(96, 'c').replace(0, 2, "9c") +
+                               R"("],
       "minTcb": {"bootloader": 3, "tee": 0, "snp": 8, "microcode": 115, "fmc": 0},
       "products": ["Milan", "Genoa"],
       "allowDebug": false,
       "allowMigrationAgent": false,
-      "hostData": [")" + std::string(64, '1') + R"("],
-      "chipIds": [")" + std::string(128, '2') + R"("],
+      "hostData": [")" + std::string(64, '1') +
+                               R"("],
+      "chipIds": [")" + std::string(128, '2') +
+                               R"("],
       "minAbi": {"major": 1, "minor": 51},
       "vmpl": 0
     }})");
@@ -91,18 +94,23 @@ const std::string kEll = "\u2026";
 
 TEST_CASE("each SNP check fails alone with its exact message", "[unit]") {
   std::vector<Case> cases = {
-      {"measurement", [](Claims& c, AttestationPolicy&) { c.measurement = Fill(48, 0x7f); },
+      {"measurement",
+       [](Claims& c, AttestationPolicy&) { c.measurement = Fill(48, 0x7f); },
        {"snp.measurement: got 7f7f7f7f" + kEll + ", want one of [9c9c9c9c" + kEll + "]"}},
       {"empty measurements",
        [](Claims&, AttestationPolicy& p) { p.snp->measurements.clear(); },
        {"snp.measurement: allow-list is empty, nothing is accepted"}},
-      {"bootloader", [](Claims& c, AttestationPolicy&) { c.reported_tcb.bootloader = 2; },
+      {"bootloader",
+       [](Claims& c, AttestationPolicy&) { c.reported_tcb.bootloader = 2; },
        {"snp.minTcb.bootloader: got 2, want >= 3"}},
-      {"tee", [](Claims&, AttestationPolicy& p) { p.snp->min_tcb.tee = 1; },
+      {"tee",
+       [](Claims&, AttestationPolicy& p) { p.snp->min_tcb.tee = 1; },
        {"snp.minTcb.tee: got 0, want >= 1"}},
-      {"snp", [](Claims& c, AttestationPolicy&) { c.reported_tcb.snp = 7; },
+      {"snp",
+       [](Claims& c, AttestationPolicy&) { c.reported_tcb.snp = 7; },
        {"snp.minTcb.snp: got 7, want >= 8"}},
-      {"microcode", [](Claims& c, AttestationPolicy&) { c.reported_tcb.microcode = 114; },
+      {"microcode",
+       [](Claims& c, AttestationPolicy&) { c.reported_tcb.microcode = 114; },
        {"snp.minTcb.microcode: got 114, want >= 115"}},
       {"fmc on Turin",
        [](Claims& c, AttestationPolicy& p) {
@@ -113,11 +121,14 @@ TEST_CASE("each SNP check fails alone with its exact message", "[unit]") {
        },
        {"snp.minTcb.fmc: got 1, want >= 2"}},
       {"fmc ignored on Milan", [](Claims&, AttestationPolicy& p) { p.snp->min_tcb.fmc = 9; }, {}},
-      {"product", [](Claims& c, AttestationPolicy&) { c.product = "Turin"; },
+      {"product",
+       [](Claims& c, AttestationPolicy&) { c.product = "Turin"; },
        {"snp.product: got Turin, want one of [Milan, Genoa]"}},
-      {"empty products", [](Claims&, AttestationPolicy& p) { p.snp->products->clear(); },
+      {"empty products",
+       [](Claims&, AttestationPolicy& p) { p.snp->products->clear(); },
        {"snp.products: allow-list is empty, nothing is accepted"}},
-      {"debug", [](Claims& c, AttestationPolicy&) { c.debug = true; },
+      {"debug",
+       [](Claims& c, AttestationPolicy&) { c.debug = true; },
        {"snp.allowDebug: got debug enabled (guest policy bit 19), want disabled"}},
       {"debug allowed",
        [](Claims& c, AttestationPolicy& p) {
@@ -125,18 +136,24 @@ TEST_CASE("each SNP check fails alone with its exact message", "[unit]") {
          p.snp->allow_debug = true;
        },
        {}},
-      {"migration agent", [](Claims& c, AttestationPolicy&) { c.migration_agent = true; },
+      {"migration agent",
+       [](Claims& c, AttestationPolicy&) { c.migration_agent = true; },
        {"snp.allowMigrationAgent: got migration agent allowed (guest policy bit 18), want not "
         "allowed"}},
-      {"host data", [](Claims& c, AttestationPolicy&) { c.host_data = Fill(32, 0xab); },
+      {"host data",
+       [](Claims& c, AttestationPolicy&) { c.host_data = Fill(32, 0xab); },
        {"snp.hostData: got abababab" + kEll + ", want one of [11111111" + kEll + "]"}},
-      {"empty host data", [](Claims&, AttestationPolicy& p) { p.snp->host_data->clear(); },
+      {"empty host data",
+       [](Claims&, AttestationPolicy& p) { p.snp->host_data->clear(); },
        {"snp.hostData: allow-list is empty, nothing is accepted"}},
-      {"host data unchecked", [](Claims& c, AttestationPolicy& p) {
+      {"host data unchecked",
+       [](Claims& c, AttestationPolicy& p) {
          p.snp->host_data.reset();
          c.host_data = Fill(32, 0xab);
-       }, {}},
-      {"chip id", [](Claims& c, AttestationPolicy&) { c.chip_id = Fill(64, 0x33); },
+       },
+       {}},
+      {"chip id",
+       [](Claims& c, AttestationPolicy&) { c.chip_id = Fill(64, 0x33); },
        {"snp.chipId: got 33333333" + kEll + ", want one of [22222222" + kEll + "]"}},
       {"chip id with VLEK",
        [](Claims& c, AttestationPolicy&) {
@@ -153,9 +170,11 @@ TEST_CASE("each SNP check fails alone with its exact message", "[unit]") {
        },
        {"snp.chipIds: chip-ID pinning is unavailable: the report's chip ID is masked (all "
         "zero); the policy pins chip IDs"}},
-      {"min abi", [](Claims& c, AttestationPolicy&) { c.policy_abi_minor = 50; },
+      {"min abi",
+       [](Claims& c, AttestationPolicy&) { c.policy_abi_minor = 50; },
        {"snp.minAbi: got 1.50, want >= 1.51"}},
-      {"min abi major", [](Claims& c, AttestationPolicy&) { c.policy_abi_major = 0; },
+      {"min abi major",
+       [](Claims& c, AttestationPolicy&) { c.policy_abi_major = 0; },
        {"snp.minAbi: got 0.51, want >= 1.51"}},
       {"vmpl", [](Claims& c, AttestationPolicy&) { c.vmpl = 1; }, {"snp.vmpl: got 1, want 0"}},
       {"simulated refused",
@@ -168,7 +187,8 @@ TEST_CASE("each SNP check fails alone with its exact message", "[unit]") {
          p.allow_simulated = true;
        },
        {}},
-      {"no snp section", [](Claims&, AttestationPolicy& p) { p.snp.reset(); },
+      {"no snp section",
+       [](Claims&, AttestationPolicy& p) { p.snp.reset(); },
        {"snp: the policy has no snp section, SEV-SNP evidence is not accepted"}},
   };
   for (const Case& tc : cases) {
@@ -196,8 +216,8 @@ TEST_CASE("TDX claims without a tdx section are refused", "[unit]") {
   Claims c;
   c.platform = Platform::kTdx;
   PolicyResult r = EvaluatePolicy(GoodPolicy(), c);
-  CHECK(r.failures ==
-        std::vector<std::string>{"tdx: the policy has no tdx section, TDX evidence is not accepted"});
+  CHECK(r.failures == std::vector<std::string>{
+                          "tdx: the policy has no tdx section, TDX evidence is not accepted"});
 }
 
 }  // namespace

@@ -26,10 +26,12 @@ X509_NAME* SimName(const std::string& cn) {
 absl::Status AddExt(X509* cert, const std::string& oid, ByteSpan value, bool critical = false) {
   crypto::Asn1ObjectPtr obj(OBJ_txt2obj(oid.c_str(), 1));
   crypto::Asn1OctetStringPtr os(ASN1_OCTET_STRING_new());
-  if (!obj || !os || ASN1_OCTET_STRING_set(os.get(), value.data(), static_cast<int>(value.size())) != 1) {
+  if (!obj || !os ||
+      ASN1_OCTET_STRING_set(os.get(), value.data(), static_cast<int>(value.size())) != 1) {
     return OpenSslError("simulated extension");
   }
-  crypto::X509ExtensionPtr ext(X509_EXTENSION_create_by_OBJ(nullptr, obj.get(), critical, os.get()));
+  crypto::X509ExtensionPtr ext(
+      X509_EXTENSION_create_by_OBJ(nullptr, obj.get(), critical, os.get()));
   if (!ext || X509_add_ext(cert, ext.get(), -1) != 1) return OpenSslError("simulated extension");
   return absl::OkStatus();
 }
@@ -91,8 +93,9 @@ absl::StatusOr<crypto::X509Ptr> MakeSimCert(const SimCertSpec& s) {
   ASN1_TIME_set(X509_getm_notAfter(cert.get()), absl::ToTimeT(s.not_after));
   if (X509_set_pubkey(cert.get(), s.subject_key) != 1) return OpenSslError("X509_set_pubkey");
   if (s.ca) {
-    RETURN_IF_ERROR(AddExt(cert.get(), "2.5.29.19", Bytes{0x30, 0x06, 0x01, 0x01, 0xff, 0x02,
-                                                          0x01, 0x00}, true));  // CA, pathlen 0
+    RETURN_IF_ERROR(AddExt(cert.get(), "2.5.29.19",
+                           Bytes{0x30, 0x06, 0x01, 0x01, 0xff, 0x02, 0x01, 0x00},
+                           true));  // CA, pathlen 0
     RETURN_IF_ERROR(AddExt(cert.get(), "2.5.29.15", Bytes{0x03, 0x02, 0x01, 0x06}, true));
   }
   for (const auto& [oid, value] : s.extensions) RETURN_IF_ERROR(AddExt(cert.get(), oid, value));

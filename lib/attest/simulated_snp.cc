@@ -28,9 +28,15 @@ void PutBytes(Bytes& b, size_t off, ByteSpan v, size_t max) {
 // CPUID family/model/stepping written into version 3+ reports.
 void Cpuid(SnpProduct p, uint8_t out[3]) {
   switch (p) {
-    case SnpProduct::kGenoa: out[0] = 0x19, out[1] = 0x11, out[2] = 0x01; break;
-    case SnpProduct::kTurin: out[0] = 0x1a, out[1] = 0x02, out[2] = 0x00; break;
-    default: out[0] = 0x19, out[1] = 0x01, out[2] = 0x01; break;
+    case SnpProduct::kGenoa:
+      out[0] = 0x19, out[1] = 0x11, out[2] = 0x01;
+      break;
+    case SnpProduct::kTurin:
+      out[0] = 0x1a, out[1] = 0x02, out[2] = 0x00;
+      break;
+    default:
+      out[0] = 0x19, out[1] = 0x01, out[2] = 0x01;
+      break;
   }
 }
 
@@ -40,8 +46,8 @@ const char kAmdArc[] = "1.3.6.1.4.1.3704.1.";
 
 absl::StatusOr<std::unique_ptr<SimulatedSnp>> SimulatedSnp::Create(const SimulatedSnpConfig& c) {
   if (c.version < kSnpMinVersion || c.version > kSnpMaxVersion) {
-    return absl::InvalidArgumentError(StrCat("simulated SNP report version ", c.version,
-                                             " is not 2 to 5"));
+    return absl::InvalidArgumentError(
+        StrCat("simulated SNP report version ", c.version, " is not 2 to 5"));
   }
   if (c.product == SnpProduct::kUnknown) {
     return absl::InvalidArgumentError("simulated SNP product must be Milan, Genoa or Turin");
@@ -68,10 +74,10 @@ absl::StatusOr<std::unique_ptr<SimulatedSnp>> SimulatedSnp::Create(const Simulat
   std::string ark_cn = "ARK-" + product;
   std::string ask_cn = (cfg.vlek ? "SEV-VLEK-" : "SEV-") + product;
 
-  SimCertSpec ark{ark_cn, ark_cn, ark_key.get(), ark_key.get(), true, 1, cfg.not_before,
+  SimCertSpec ark{ark_cn,        ark_cn, ark_key.get(), ark_key.get(), true, 1, cfg.not_before,
                   cfg.not_after, {}};
   ASSIGN_OR_RETURN(crypto::X509Ptr ark_cert, MakeSimCert(ark));
-  SimCertSpec ask{ask_cn, ark_cn, ask_key.get(), ark_key.get(), true, 2, cfg.not_before,
+  SimCertSpec ask{ask_cn,        ark_cn, ask_key.get(), ark_key.get(), true, 2, cfg.not_before,
                   cfg.not_after, {}};
   ASSIGN_OR_RETURN(crypto::X509Ptr ask_cert, MakeSimCert(ask));
 
@@ -93,8 +99,15 @@ absl::StatusOr<std::unique_ptr<SimulatedSnp>> SimulatedSnp::Create(const Simulat
   } else {
     ext.push_back({arc("4"), Bytes(cfg.chip_id.begin(), cfg.chip_id.begin() + (turin ? 8 : 64))});
   }
-  SimCertSpec vek{cfg.vlek ? "SEV-VLEK" : "SEV-VCEK", ask_cn, sim->vek_key_.get(),
-                  ask_key.get(), false, 0, cfg.not_before, cfg.not_after, std::move(ext)};
+  SimCertSpec vek{cfg.vlek ? "SEV-VLEK" : "SEV-VCEK",
+                  ask_cn,
+                  sim->vek_key_.get(),
+                  ask_key.get(),
+                  false,
+                  0,
+                  cfg.not_before,
+                  cfg.not_after,
+                  std::move(ext)};
   ASSIGN_OR_RETURN(crypto::X509Ptr vek_cert, MakeSimCert(vek));
   sim->ark_pem_ = SimCertPem(ark_cert.get());
   sim->ark_key_ = std::move(ark_key);
@@ -158,8 +171,8 @@ absl::Status SimulatedSnp::SignReport(Bytes& report) const {
   if (!sig) return crypto::OpenSslError("simulated report signature DER");
   std::memset(report.data() + kSnpSignatureOffset, 0, 0x200);
   if (BN_bn2lebinpad(ECDSA_SIG_get0_r(sig.get()), report.data() + kSnpSignatureOffset, 72) != 72 ||
-      BN_bn2lebinpad(ECDSA_SIG_get0_s(sig.get()), report.data() + kSnpSignatureOffset + 72,
-                     72) != 72) {
+      BN_bn2lebinpad(ECDSA_SIG_get0_s(sig.get()), report.data() + kSnpSignatureOffset + 72, 72) !=
+          72) {
     return crypto::OpenSslError("simulated report signature encoding");
   }
   return absl::OkStatus();
@@ -175,7 +188,7 @@ absl::StatusOr<Evidence> SimulatedSnp::GetEvidence(const ReportData& report_data
 }
 
 absl::StatusOr<Bytes> SimulatedSnp::MakeCrl(const std::vector<long>& revoked_serials,
-                                           absl::Time this_update, absl::Time next_update) const {
+                                            absl::Time this_update, absl::Time next_update) const {
   ASSIGN_OR_RETURN(auto ark_certs, ParseCertificates(AsBytes(ark_pem_)));
   X509* ark = ark_certs[0].get();
   crypto::X509CrlPtr crl(X509_CRL_new());
@@ -218,7 +231,8 @@ absl::Status SimulatedSnp::WriteToDirectory(const std::string& dir, const Report
   RETURN_IF_ERROR(WriteFile(dir + (config_.vlek ? "/vlek.der" : "/vcek.der"), AsChars(vek_der_)));
   RETURN_IF_ERROR(WriteFile(dir + "/cert_chain.pem", ask_pem_ + ark_pem_));
   std::string roots = dir + "/roots";
-  if (mkdir(roots.c_str(), 0755) != 0 && errno != EEXIST) return ErrnoStatus("mkdir " + roots, errno);
+  if (mkdir(roots.c_str(), 0755) != 0 && errno != EEXIST)
+    return ErrnoStatus("mkdir " + roots, errno);
   RETURN_IF_ERROR(WriteFile(roots + "/sim_ark.pem", ark_pem_));
   return absl::OkStatus();
 }

@@ -86,8 +86,8 @@ absl::StatusOr<std::vector<X509Ptr>> ParseCertificates(ByteSpan blob) {
     const unsigned char* p = rest.data();
     X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(rest.size())));
     if (!cert) {
-      return CertError(StrCat("DER certificate ", out.size() + 1, " does not parse (",
-                              rest.size(), " bytes left)"));
+      return CertError(StrCat("DER certificate ", out.size() + 1, " does not parse (", rest.size(),
+                              " bytes left)"));
     }
     rest = rest.subspan(static_cast<size_t>(p - rest.data()));
     out.push_back(std::move(cert));
@@ -164,17 +164,25 @@ absl::StatusOr<VekExtensions> ParseVekExtensions(X509* cert) {
     } else if (sub.rfind("3.", 0) == 0) {
       ASSIGN_OR_RETURN(uint8_t spl, ExtInteger(v, oid));
       std::string leaf = sub.substr(2);
-      if (leaf == "1") ext.bl_spl = spl;
-      else if (leaf == "2") ext.tee_spl = spl;
-      else if (leaf == "3") ext.snp_spl = spl;
-      else if (leaf == "4" || leaf == "5" || leaf == "6" || leaf == "7") ext.spl4_7[leaf[0] - '4'] = spl;
-      else if (leaf == "8") ext.ucode_spl = spl;
-      else if (leaf == "9") ext.fmc_spl = spl;
+      if (leaf == "1")
+        ext.bl_spl = spl;
+      else if (leaf == "2")
+        ext.tee_spl = spl;
+      else if (leaf == "3")
+        ext.snp_spl = spl;
+      else if (leaf == "4" || leaf == "5" || leaf == "6" || leaf == "7")
+        ext.spl4_7[leaf[0] - '4'] = spl;
+      else if (leaf == "8")
+        ext.ucode_spl = spl;
+      else if (leaf == "9")
+        ext.fmc_spl = spl;
     } else if (sub == "4") {
       // hwID is raw bytes without a DER tag; accept an OCTET STRING wrapper as well.
       Bytes raw(ASN1_STRING_get0_data(v), ASN1_STRING_get0_data(v) + ASN1_STRING_length(v));
-      if (raw.size() == 66 && raw[0] == 0x04 && raw[1] == 64) raw.erase(raw.begin(), raw.begin() + 2);
-      if (raw.size() == 10 && raw[0] == 0x04 && raw[1] == 8) raw.erase(raw.begin(), raw.begin() + 2);
+      if (raw.size() == 66 && raw[0] == 0x04 && raw[1] == 64)
+        raw.erase(raw.begin(), raw.begin() + 2);
+      if (raw.size() == 10 && raw[0] == 0x04 && raw[1] == 8)
+        raw.erase(raw.begin(), raw.begin() + 2);
       if (raw.size() != 64 && raw.size() != 8) {
         return CertError(StrCat("hwID extension is ", raw.size(), " bytes, want 64 or 8"));
       }

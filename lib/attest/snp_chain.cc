@@ -18,11 +18,11 @@ namespace {
 using crypto::X509Ptr;
 
 struct Pool {
-  std::vector<X509Ptr> evidence;  // from the evidence: each must end up in the chain
-  std::vector<X509Ptr> cache;     // from the cache directory
-  std::vector<X509Ptr> builtin;   // compiled-in ASK/ASVK
-  std::vector<X509Ptr> roots;     // compiled-in ARKs
-  std::vector<X509Ptr> sim_roots; // caller-provided simulated roots
+  std::vector<X509Ptr> evidence;   // from the evidence: each must end up in the chain
+  std::vector<X509Ptr> cache;      // from the cache directory
+  std::vector<X509Ptr> builtin;    // compiled-in ASK/ASVK
+  std::vector<X509Ptr> roots;      // compiled-in ARKs
+  std::vector<X509Ptr> sim_roots;  // caller-provided simulated roots
 };
 
 absl::Status ChainError(std::string_view msg) {
@@ -30,7 +30,9 @@ absl::Status ChainError(std::string_view msg) {
   return VerifyError(VerifyErrorKind::kChain, msg);
 }
 
-bool IsEc(X509* c) { return X509_get0_pubkey(c) && EVP_PKEY_get_base_id(X509_get0_pubkey(c)) == EVP_PKEY_EC; }
+bool IsEc(X509* c) {
+  return X509_get0_pubkey(c) && EVP_PKEY_get_base_id(X509_get0_pubkey(c)) == EVP_PKEY_EC;
+}
 bool IsSelfIssued(X509* c) {
   return X509_NAME_cmp(X509_get_subject_name(c), X509_get_issuer_name(c)) == 0;
 }
@@ -55,9 +57,9 @@ absl::Status LoadPool(const Evidence& ev, const SnpVerifyOptions& opt, Pool& poo
   if (!opt.cert_cache_dir.empty()) {
     DIR* d = opendir(opt.cert_cache_dir.c_str());
     if (!d) {
-      return VerifyError(VerifyErrorKind::kCertificate,
-                         StrCat("certificate cache directory ", opt.cert_cache_dir,
-                                " cannot be opened"));
+      return VerifyError(
+          VerifyErrorKind::kCertificate,
+          StrCat("certificate cache directory ", opt.cert_cache_dir, " cannot be opened"));
     }
     std::vector<std::string> names;
     while (dirent* e = readdir(d)) {
@@ -76,8 +78,8 @@ absl::Status LoadPool(const Evidence& ev, const SnpVerifyOptions& opt, Pool& poo
     }
   }
   for (const AmdCert& c : AmdCertificates()) {
-    RETURN_IF_ERROR(AddBlob(AsBytes(c.pem), c.kind == AmdCertKind::kArk ? pool.roots
-                                                                         : pool.builtin));
+    RETURN_IF_ERROR(
+        AddBlob(AsBytes(c.pem), c.kind == AmdCertKind::kArk ? pool.roots : pool.builtin));
   }
   for (const Bytes& blob : opt.simulated_roots) RETURN_IF_ERROR(AddBlob(blob, pool.sim_roots));
   return absl::OkStatus();
@@ -103,8 +105,8 @@ absl::Status VerifySignedBy(X509* cert, X509* issuer, std::string_view what) {
     return ChainError(StrCat(what, " is not signed with RSASSA-PSS"));
   }
   if (X509_verify(cert, X509_get0_pubkey(issuer)) != 1) {
-    return ChainError(StrCat(what, ": signature by ", Describe("issuer", issuer),
-                             " does not verify"));
+    return ChainError(
+        StrCat(what, ": signature by ", Describe("issuer", issuer), " does not verify"));
   }
   return absl::OkStatus();
 }
@@ -136,16 +138,15 @@ absl::Status CheckCrls(const SnpVerifyOptions& opt, X509* ark, X509* ask, X509* 
       // serial, since the VEK's issuer is the ASK, not the CRL issuer.
       X509_REVOKED* rev = nullptr;
       if (X509_CRL_get0_by_serial(crl.get(), &rev, X509_get0_serialNumber(c)) == 1) {
-        return VerifyError(VerifyErrorKind::kRevoked,
-                           StrCat(Describe(role, c), " is revoked by the CRL of ",
-                                  SubjectCommonName(ark)));
+        return VerifyError(
+            VerifyErrorKind::kRevoked,
+            StrCat(Describe(role, c), " is revoked by the CRL of ", SubjectCommonName(ark)));
       }
     }
     return absl::OkStatus();
   }
-  return VerifyError(VerifyErrorKind::kRevoked,
-                     StrCat("CRL check requested but no CRL issued by ", Describe("ARK", ark),
-                            " was given"));
+  return VerifyError(VerifyErrorKind::kRevoked, StrCat("CRL check requested but no CRL issued by ",
+                                                       Describe("ARK", ark), " was given"));
 }
 
 }  // namespace
@@ -231,8 +232,7 @@ absl::StatusOr<std::shared_ptr<const SnpValidatedChain>> BuildSnpChain(
     size_t glen = 0;
     if (EVP_PKEY_get_group_name(k, group, sizeof(group), &glen) != 1 ||
         std::string_view(group) != "secp384r1") {
-      return VerifyError(VerifyErrorKind::kCertificate,
-                         StrCat(vek_desc, " key is not EC P-384"));
+      return VerifyError(VerifyErrorKind::kCertificate, StrCat(vek_desc, " key is not EC P-384"));
     }
     EVP_PKEY_up_ref(k);
     chain->vek_key.reset(k);
@@ -319,12 +319,12 @@ absl::StatusOr<std::shared_ptr<const SnpValidatedChain>> BuildSnpChain(
 absl::Status CheckSnpChainTime(const SnpValidatedChain& chain, absl::Time now) {
   for (const auto& w : chain.windows) {
     if (now < w.not_before || now > w.not_after) {
-      return VerifyError(VerifyErrorKind::kExpired,
-                         StrCat(w.what, " is not valid at ", FormatRfc3339(now), ": valid from ",
-                                FormatRfc3339(w.not_before), " to ",
-                                w.not_after == absl::InfiniteFuture()
-                                    ? std::string("(no end)")
-                                    : FormatRfc3339(w.not_after)));
+      return VerifyError(
+          VerifyErrorKind::kExpired,
+          StrCat(w.what, " is not valid at ", FormatRfc3339(now), ": valid from ",
+                 FormatRfc3339(w.not_before), " to ",
+                 w.not_after == absl::InfiniteFuture() ? std::string("(no end)")
+                                                       : FormatRfc3339(w.not_after)));
     }
   }
   return absl::OkStatus();

@@ -40,9 +40,9 @@ absl::Status CheckTcb(const SnpReport& r, const SnpValidatedChain& chain) {
     RETURN_IF_ERROR(CheckComponent("SNP", byte(3), e.snp_spl));
     for (int i = 4; i <= 6; ++i) {
       if (byte(i) != 0) {
-        return VerifyError(VerifyErrorKind::kTcbMismatch,
-                           StrCat("REPORTED_TCB reserved byte ", i, " is 0x", Hex8(byte(i)),
-                                  ", want 0 on Turin"));
+        return VerifyError(
+            VerifyErrorKind::kTcbMismatch,
+            StrCat("REPORTED_TCB reserved byte ", i, " is 0x", Hex8(byte(i)), ", want 0 on Turin"));
       }
     }
   } else {
@@ -66,11 +66,12 @@ absl::Status CheckChipId(const SnpReport& r, const SnpValidatedChain& chain) {
   if (r.chip_id_zero()) return absl::OkStatus();
   const Bytes& hw = *chain.ext.hw_id;
   size_t n = chain.product == SnpProduct::kTurin ? 8 : 64;
-  bool rest_zero = std::all_of(r.chip_id.begin() + n, r.chip_id.end(), [](uint8_t b) { return b == 0; });
+  bool rest_zero =
+      std::all_of(r.chip_id.begin() + n, r.chip_id.end(), [](uint8_t b) { return b == 0; });
   if (hw.size() != n || !std::equal(hw.begin(), hw.end(), r.chip_id.begin()) || !rest_zero) {
-    return VerifyError(VerifyErrorKind::kChipIdMismatch,
-                       StrCat("CHIP_ID ", HexEncode(r.chip_id), " does not match the VCEK hwID ",
-                              HexEncode(hw)));
+    return VerifyError(
+        VerifyErrorKind::kChipIdMismatch,
+        StrCat("CHIP_ID ", HexEncode(r.chip_id), " does not match the VCEK hwID ", HexEncode(hw)));
   }
   return absl::OkStatus();
 }
@@ -116,8 +117,8 @@ Claims SnpClaimsFromReport(const SnpReport& r, SnpProduct product) {
   Claims c;
   c.platform = Platform::kSevSnp;
   c.product = std::string(SnpProductName(product));
-  c.signing_key = r.signing_key() == kSnpSigningKeyVlek ? SigningKeyKind::kVlek
-                                                        : SigningKeyKind::kVcek;
+  c.signing_key =
+      r.signing_key() == kSnpSigningKeyVlek ? SigningKeyKind::kVlek : SigningKeyKind::kVcek;
   c.measurement.assign(r.measurement.begin(), r.measurement.end());
   c.report_data.assign(r.report_data.begin(), r.report_data.end());
   c.host_data.assign(r.host_data.begin(), r.host_data.end());
@@ -174,10 +175,10 @@ absl::StatusOr<Claims> VerifySnpReport(const SnpReport& r, const Evidence& evide
                                 Hex8(r.cpuid_mod_id), " is not a known SEV-SNP product"));
     }
     if (cpuid != chain->product) {
-      return VerifyError(VerifyErrorKind::kProduct,
-                         StrCat("report CPUID says ", SnpProductName(cpuid),
-                                " but the signing key certificate is for ",
-                                SnpProductName(chain->product)));
+      return VerifyError(
+          VerifyErrorKind::kProduct,
+          StrCat("report CPUID says ", SnpProductName(cpuid),
+                 " but the signing key certificate is for ", SnpProductName(chain->product)));
     }
   }
   RETURN_IF_ERROR(CheckTcb(r, *chain));
