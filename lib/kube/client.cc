@@ -24,7 +24,8 @@ std::string Query(std::vector<std::pair<std::string, std::string>> params) {
 
 absl::StatusOr<std::unique_ptr<Client>> Client::Create(KubeConfig config) {
   if (!config.ca_pem.empty()) {
-    RETURN_IF_ERROR(Annotate(crypto::Certificate::FromPemBundle(config.ca_pem).status(), "kube CA"));
+    RETURN_IF_ERROR(
+        Annotate(crypto::Certificate::FromPemBundle(config.ca_pem).status(), "kube CA"));
   }
   std::unique_ptr<Client> c(new Client(std::move(config)));
   ASSIGN_OR_RETURN(std::unique_ptr<httplib::SSLClient> probe, c->Connect());
@@ -101,8 +102,8 @@ absl::StatusOr<json> Client::Do(const std::string& method, const std::string& pa
     return http->Delete(path, headers, body, content_type);
   }();
   if (!res) {
-    return absl::UnavailableError(StrCat("kube API ", method, " ", path, ": ",
-                                         httplib::to_string(res.error())));
+    return absl::UnavailableError(
+        StrCat("kube API ", method, " ", path, ": ", httplib::to_string(res.error())));
   }
   int code = res->status;
   std::string response = res->body;
@@ -110,19 +111,22 @@ absl::StatusOr<json> Client::Do(const std::string& method, const std::string& pa
   Release(std::move(http));
   if (code < 200 || code >= 300) return HttpError(code, response, retry_after);
   json out = json::parse(response, nullptr, false);
-  if (out.is_discarded()) return absl::DataLossError(StrCat("kube API ", path, ": response is not JSON"));
+  if (out.is_discarded())
+    return absl::DataLossError(StrCat("kube API ", path, ": response is not JSON"));
   return out;
 }
 
-absl::StatusOr<json> Client::Get(const Resource& r, const std::string& ns, const std::string& name) {
+absl::StatusOr<json> Client::Get(const Resource& r, const std::string& ns,
+                                 const std::string& name) {
   return Do("GET", Path(r, ns, name), "", "");
 }
 
 absl::StatusOr<json> Client::List(const Resource& r, const std::string& ns, const ListOptions& o) {
-  return Do("GET", Path(r, ns) + Query({{"labelSelector", o.label_selector},
-                                        {"fieldSelector", o.field_selector},
-                                        {"limit", o.limit > 0 ? std::to_string(o.limit) : ""},
-                                        {"continue", o.continue_token}}),
+  return Do("GET",
+            Path(r, ns) + Query({{"labelSelector", o.label_selector},
+                                 {"fieldSelector", o.field_selector},
+                                 {"limit", o.limit > 0 ? std::to_string(o.limit) : ""},
+                                 {"continue", o.continue_token}}),
             "", "");
 }
 
@@ -174,8 +178,8 @@ absl::Status Client::Delete(const Resource& r, const std::string& ns, const std:
 }
 
 absl::StatusOr<Resource> Client::Discover(const std::string& api_version, const std::string& kind) {
-  std::string path = api_version.find('/') == std::string::npos ? "/api/" + api_version
-                                                                 : "/apis/" + api_version;
+  std::string path =
+      api_version.find('/') == std::string::npos ? "/api/" + api_version : "/apis/" + api_version;
   ASSIGN_OR_RETURN(json list, Do("GET", path, "", ""));
   for (const auto& r : list.value("resources", json::array())) {
     std::string name = r.value("name", "");

@@ -57,7 +57,7 @@ struct DeleteOptions {
 struct WatchOptions {
   std::string resource_version = {};  // resume point; "" = current state first
   bool bookmarks = true;
-  int timeout_seconds = 300;     // the server ends the stream after this
+  int timeout_seconds = 300;  // the server ends the stream after this
   std::string label_selector = {};
   std::string field_selector = {};
   const std::atomic<bool>* cancel = nullptr;  // checked whenever data arrives
@@ -75,7 +75,8 @@ class Client {
 
   absl::StatusOr<json> Get(const Resource& r, const std::string& ns, const std::string& name);
   // One page; `continue` of the result's metadata fetches the next.
-  absl::StatusOr<json> List(const Resource& r, const std::string& ns, const ListOptions& options = {});
+  absl::StatusOr<json> List(const Resource& r, const std::string& ns,
+                            const ListOptions& options = {});
   // Every page, items concatenated; metadata.resourceVersion is the first page's.
   absl::StatusOr<json> ListAll(const Resource& r, const std::string& ns, ListOptions options = {});
   absl::StatusOr<json> Create(const Resource& r, const std::string& ns, const json& object);

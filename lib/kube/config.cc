@@ -11,8 +11,8 @@
 namespace c8s::kube {
 namespace {
 
-const nlohmann::json* FindNamed(const nlohmann::json& doc, const char* list, const std::string& name,
-                                const char* inner) {
+const nlohmann::json* FindNamed(const nlohmann::json& doc, const char* list,
+                                const std::string& name, const char* inner) {
   if (!doc.contains(list) || !doc[list].is_array()) return nullptr;
   for (const auto& e : doc[list]) {
     if (e.is_object() && e.value("name", "") == name && e.contains(inner) && e[inner].is_object()) {
@@ -39,7 +39,8 @@ absl::StatusOr<std::string> DataOrFile(const nlohmann::json& obj, const std::str
 absl::Status ParseServer(const std::string& server, KubeConfig* cfg) {
   const std::string prefix = "https://";
   if (server.rfind(prefix, 0) != 0) {
-    return absl::InvalidArgumentError(StrCat("kubeconfig: server \"", server, "\" is not https://"));
+    return absl::InvalidArgumentError(
+        StrCat("kubeconfig: server \"", server, "\" is not https://"));
   }
   std::string hostport = server.substr(prefix.size());
   hostport = hostport.substr(0, hostport.find('/'));
@@ -79,18 +80,23 @@ absl::StatusOr<KubeConfig> ParseKubeconfig(std::string_view text, const std::str
     return absl::InvalidArgumentError("kubeconfig: want exactly one YAML document");
   }
   const nlohmann::json& doc = docs[0];
-  std::string context_name = options.context.empty() ? doc.value("current-context", "") : options.context;
+  std::string context_name =
+      options.context.empty() ? doc.value("current-context", "") : options.context;
   const nlohmann::json* ctx = FindNamed(doc, "contexts", context_name, "context");
-  if (ctx == nullptr) return absl::NotFoundError(StrCat("kubeconfig: context \"", context_name, "\" not found"));
+  if (ctx == nullptr)
+    return absl::NotFoundError(StrCat("kubeconfig: context \"", context_name, "\" not found"));
   const nlohmann::json* cluster = FindNamed(doc, "clusters", ctx->value("cluster", ""), "cluster");
-  if (cluster == nullptr) return absl::NotFoundError(StrCat("kubeconfig: cluster \"", ctx->value("cluster", ""), "\" not found"));
+  if (cluster == nullptr)
+    return absl::NotFoundError(
+        StrCat("kubeconfig: cluster \"", ctx->value("cluster", ""), "\" not found"));
   KubeConfig cfg;
   RETURN_IF_ERROR(ParseServer(cluster->value("server", ""), &cfg));
   cfg.ns = ctx->value("namespace", "default");
   if (cluster->value("insecure-skip-tls-verify", false)) {
     if (!options.allow_insecure) {
-      return absl::PermissionDeniedError("kubeconfig: insecure-skip-tls-verify is set; refusing "
-                                         "an unauthenticated API server connection");
+      return absl::PermissionDeniedError(
+          "kubeconfig: insecure-skip-tls-verify is set; refusing "
+          "an unauthenticated API server connection");
     }
     cfg.insecure_skip_verify = true;
   }
@@ -101,15 +107,18 @@ absl::StatusOr<KubeConfig> ParseKubeconfig(std::string_view text, const std::str
   const nlohmann::json* user = FindNamed(doc, "users", ctx->value("user", ""), "user");
   if (user != nullptr) {
     if (user->contains("exec") || user->contains("auth-provider")) {
-      return absl::UnimplementedError("kubeconfig: exec and auth-provider credentials are not supported");
+      return absl::UnimplementedError(
+          "kubeconfig: exec and auth-provider credentials are not supported");
     }
     cfg.token = user->value("token", "");
     std::string token_file = user->value("tokenFile", "");
-    if (!token_file.empty()) cfg.token_file = token_file[0] == '/' ? token_file : base_dir + "/" + token_file;
+    if (!token_file.empty())
+      cfg.token_file = token_file[0] == '/' ? token_file : base_dir + "/" + token_file;
     ASSIGN_OR_RETURN(cfg.client_cert_pem, DataOrFile(*user, "client-certificate", base_dir));
     ASSIGN_OR_RETURN(cfg.client_key_pem, DataOrFile(*user, "client-key", base_dir));
     if (cfg.client_cert_pem.empty() != cfg.client_key_pem.empty()) {
-      return absl::InvalidArgumentError("kubeconfig: client certificate and key must come together");
+      return absl::InvalidArgumentError(
+          "kubeconfig: client certificate and key must come together");
     }
   }
   return cfg;

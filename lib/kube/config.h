@@ -21,14 +21,14 @@ struct KubeConfig {
   std::string client_cert_pem = {};
   std::string client_key_pem = {};
   bool insecure_skip_verify = false;  // only with LoadOptions::allow_insecure
-  std::string ns = "default";        // the context's namespace
+  std::string ns = "default";         // the context's namespace
 
   // The bearer token to send now: token_file's current content, else `token`.
   absl::StatusOr<std::string> BearerToken() const;
 };
 
 struct LoadOptions {
-  std::string context = {};          // empty: current-context
+  std::string context = {};     // empty: current-context
   bool allow_insecure = false;  // insecure-skip-tls-verify is refused unless this is set
 };
 

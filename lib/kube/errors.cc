@@ -13,15 +13,26 @@ constexpr char kPayload[] = "type.c8s.dev/kube.Status";
 
 absl::StatusCode CodeFor(int http, const std::string& reason) {
   switch (http) {
-    case 400: case 422: return absl::StatusCode::kInvalidArgument;
-    case 401: return absl::StatusCode::kUnauthenticated;
-    case 403: return absl::StatusCode::kPermissionDenied;
-    case 404: return absl::StatusCode::kNotFound;
-    case 409: return reason == "AlreadyExists" ? absl::StatusCode::kAlreadyExists : absl::StatusCode::kAborted;
-    case 410: return absl::StatusCode::kOutOfRange;
-    case 429: return absl::StatusCode::kResourceExhausted;
-    case 500: return absl::StatusCode::kInternal;
-    default: return http >= 500 ? absl::StatusCode::kUnavailable : absl::StatusCode::kUnknown;
+    case 400:
+    case 422:
+      return absl::StatusCode::kInvalidArgument;
+    case 401:
+      return absl::StatusCode::kUnauthenticated;
+    case 403:
+      return absl::StatusCode::kPermissionDenied;
+    case 404:
+      return absl::StatusCode::kNotFound;
+    case 409:
+      return reason == "AlreadyExists" ? absl::StatusCode::kAlreadyExists
+                                       : absl::StatusCode::kAborted;
+    case 410:
+      return absl::StatusCode::kOutOfRange;
+    case 429:
+      return absl::StatusCode::kResourceExhausted;
+    case 500:
+      return absl::StatusCode::kInternal;
+    default:
+      return http >= 500 ? absl::StatusCode::kUnavailable : absl::StatusCode::kUnknown;
   }
 }
 
@@ -62,8 +73,12 @@ std::string Reason(const absl::Status& s) {
 }
 
 bool IsNotFound(const absl::Status& s) { return HttpCode(s) == 404; }
-bool IsAlreadyExists(const absl::Status& s) { return HttpCode(s) == 409 && Reason(s) == "AlreadyExists"; }
-bool IsConflict(const absl::Status& s) { return HttpCode(s) == 409 && Reason(s) != "AlreadyExists"; }
+bool IsAlreadyExists(const absl::Status& s) {
+  return HttpCode(s) == 409 && Reason(s) == "AlreadyExists";
+}
+bool IsConflict(const absl::Status& s) {
+  return HttpCode(s) == 409 && Reason(s) != "AlreadyExists";
+}
 bool IsGone(const absl::Status& s) { return HttpCode(s) == 410; }
 bool IsInvalid(const absl::Status& s) { return HttpCode(s) == 422; }
 bool IsTooManyRequests(const absl::Status& s) { return HttpCode(s) == 429; }

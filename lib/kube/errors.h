@@ -17,7 +17,7 @@ namespace c8s::kube {
 // `body` is the response (a Status object when the server sent one); `retry_after` the header.
 absl::Status HttpError(int http_code, const std::string& body, const std::string& retry_after);
 
-int HttpCode(const absl::Status& status);  // 0 when not an API error
+int HttpCode(const absl::Status& status);        // 0 when not an API error
 std::string Reason(const absl::Status& status);  // "NotFound", "Conflict", "Expired", ...
 bool IsNotFound(const absl::Status& status);
 bool IsAlreadyExists(const absl::Status& status);

@@ -33,12 +33,13 @@ absl::StatusOr<json> EventRecorder::Record(const json& regarding, const std::str
       {"reason", reason},
       {"type", type},
       {"note", note.substr(0, 1024)},
-      {"regarding", {{"apiVersion", regarding.value("apiVersion", "")},
-                     {"kind", regarding.value("kind", "")},
-                     {"name", md.value("name", "")},
-                     {"namespace", md.value("namespace", "")},
-                     {"uid", md.value("uid", "")},
-                     {"resourceVersion", md.value("resourceVersion", "")}}}};
+      {"regarding",
+       {{"apiVersion", regarding.value("apiVersion", "")},
+        {"kind", regarding.value("kind", "")},
+        {"name", md.value("name", "")},
+        {"namespace", md.value("namespace", "")},
+        {"uid", md.value("uid", "")},
+        {"resourceVersion", md.value("resourceVersion", "")}}}};
   return client_->Create(kEvents, ns, event);
 }
 

@@ -18,7 +18,9 @@ Informer::~Informer() { Stop(); }
 
 void Informer::AddHandlers(EventHandlers handlers) { handlers_.push_back(std::move(handlers)); }
 
-void Informer::Start() { thread_ = std::thread([this] { Run(); }); }
+void Informer::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
 
 void Informer::Stop() {
   stop_ = true;
@@ -122,7 +124,8 @@ void Informer::Run() {
   while (!stop_) {
     if (need_list) {
       if (absl::Status s = Relist(); !s.ok()) {
-        log::Warn("informer list failed", {{"resource", resource_.resource}, {"error", std::string(s.message())}});
+        log::Warn("informer list failed",
+                  {{"resource", resource_.resource}, {"error", std::string(s.message())}});
         if (!SleepFor(backoff.Next())) return;
         continue;
       }

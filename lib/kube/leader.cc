@@ -21,12 +21,15 @@ absl::StatusOr<bool> LeaderElector::TryAcquireOrRenew() {
   int64_t duration_s = absl::ToInt64Seconds(config_.lease_duration);
   absl::StatusOr<json> lease = client_->Get(kLeases, config_.ns, config_.name);
   if (kube::IsNotFound(lease.status())) {
-    json fresh = {{"apiVersion", "coordination.k8s.io/v1"}, {"kind", "Lease"},
+    json fresh = {{"apiVersion", "coordination.k8s.io/v1"},
+                  {"kind", "Lease"},
                   {"metadata", {{"name", config_.name}, {"namespace", config_.ns}}},
-                  {"spec", {{"holderIdentity", config_.identity},
-                            {"leaseDurationSeconds", duration_s},
-                            {"acquireTime", MicroTime(now)}, {"renewTime", MicroTime(now)},
-                            {"leaseTransitions", 0}}}};
+                  {"spec",
+                   {{"holderIdentity", config_.identity},
+                    {"leaseDurationSeconds", duration_s},
+                    {"acquireTime", MicroTime(now)},
+                    {"renewTime", MicroTime(now)},
+                    {"leaseTransitions", 0}}}};
     absl::StatusOr<json> created = client_->Create(kLeases, config_.ns, fresh);
     if (kube::IsAlreadyExists(created.status())) return false;  // another candidate was faster
     if (!created.ok()) return created.status();

@@ -144,11 +144,16 @@ absl::StatusOr<LabelSelector> LabelSelector::FromJson(const nlohmann::json& sele
       }
       Requirement r{e["key"].get<std::string>(), Op::kIn, {}};
       std::string op = e["operator"].get<std::string>();
-      if (op == "In") r.op = Op::kIn;
-      else if (op == "NotIn") r.op = Op::kNotIn;
-      else if (op == "Exists") r.op = Op::kExists;
-      else if (op == "DoesNotExist") r.op = Op::kNotExists;
-      else return absl::InvalidArgumentError(StrCat("matchExpressions: unknown operator ", op));
+      if (op == "In")
+        r.op = Op::kIn;
+      else if (op == "NotIn")
+        r.op = Op::kNotIn;
+      else if (op == "Exists")
+        r.op = Op::kExists;
+      else if (op == "DoesNotExist")
+        r.op = Op::kNotExists;
+      else
+        return absl::InvalidArgumentError(StrCat("matchExpressions: unknown operator ", op));
       if (auto vals = e.find("values"); vals != e.end() && vals->is_array()) {
         for (const auto& v : *vals) {
           if (v.is_string()) r.values.push_back(v.get<std::string>());
@@ -195,12 +200,24 @@ std::string LabelSelector::ToString() const {
       return s;
     };
     switch (r.op) {
-      case Op::kEquals: out += r.key + "=" + r.values[0]; break;
-      case Op::kNotEquals: out += r.key + "!=" + r.values[0]; break;
-      case Op::kIn: out += r.key + " in (" + join() + ")"; break;
-      case Op::kNotIn: out += r.key + " notin (" + join() + ")"; break;
-      case Op::kExists: out += r.key; break;
-      case Op::kNotExists: out += "!" + r.key; break;
+      case Op::kEquals:
+        out += r.key + "=" + r.values[0];
+        break;
+      case Op::kNotEquals:
+        out += r.key + "!=" + r.values[0];
+        break;
+      case Op::kIn:
+        out += r.key + " in (" + join() + ")";
+        break;
+      case Op::kNotIn:
+        out += r.key + " notin (" + join() + ")";
+        break;
+      case Op::kExists:
+        out += r.key;
+        break;
+      case Op::kNotExists:
+        out += "!" + r.key;
+        break;
     }
   }
   return out;

@@ -37,7 +37,8 @@ TEST_CASE("label selector from matchLabels and matchExpressions", "[unit]") {
   CHECK(sel->Matches({{"app", "api"}, {"env", "prod"}}));
   CHECK_FALSE(sel->Matches({{"app", "api"}, {"env", "dev"}}));
   CHECK(sel->ToString() == "app=api,env in (prod)");
-  CHECK_FALSE(LabelSelector::FromJson({{"matchExpressions", {{{"key", "a"}, {"operator", "Near"}}}}}).ok());
+  CHECK_FALSE(
+      LabelSelector::FromJson({{"matchExpressions", {{{"key", "a"}, {"operator", "Near"}}}}}).ok());
 }
 
 TEST_CASE("field selector on dotted paths", "[unit]") {

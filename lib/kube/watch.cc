@@ -11,7 +11,8 @@ absl::Status Client::Watch(const Resource& r, const std::string& ns, const Watch
                            const std::function<bool(const WatchEvent&)>& on_event) {
   absl::StatusOr<std::string> token = config_.BearerToken();
   if (!token.ok()) return token.status();
-  std::string path = Path(r, ns) + "?watch=true&timeoutSeconds=" + std::to_string(o.timeout_seconds);
+  std::string path =
+      Path(r, ns) + "?watch=true&timeoutSeconds=" + std::to_string(o.timeout_seconds);
   if (o.bookmarks) path += "&allowWatchBookmarks=true";
   if (!o.resource_version.empty()) {
     path += "&resourceVersion=" + httplib::detail::encode_query_param(o.resource_version);
@@ -78,7 +79,8 @@ absl::Status Client::Watch(const Resource& r, const std::string& ns, const Watch
     return HttpError(http_code, error_body, res ? res->get_header_value("Retry-After") : "");
   }
   if (!res) {
-    return absl::UnavailableError(StrCat("watch ", Path(r, ns), ": ", httplib::to_string(res.error())));
+    return absl::UnavailableError(
+        StrCat("watch ", Path(r, ns), ": ", httplib::to_string(res.error())));
   }
   return absl::OkStatus();
 }

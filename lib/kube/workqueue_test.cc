@@ -1,7 +1,6 @@
 #include "lib/kube/workqueue.h"
 
 #include <catch2/catch_test_macros.hpp>
-
 #include <thread>
 
 #include "absl/time/clock.h"
@@ -63,7 +62,8 @@ TEST_CASE("rate-limited keys come back after their delay; shutdown unblocks Get"
 }
 
 TEST_CASE("API errors keep code, reason and Retry-After", "[unit]") {
-  absl::Status s = HttpError(429, R"({"kind":"Status","reason":"TooManyRequests","message":"slow down","code":429})", "7");
+  absl::Status s = HttpError(
+      429, R"({"kind":"Status","reason":"TooManyRequests","message":"slow down","code":429})", "7");
   CHECK(kube::IsTooManyRequests(s));
   CHECK(RetryAfter(s) == absl::Seconds(7));
   CHECK(s.code() == absl::StatusCode::kResourceExhausted);

@@ -41,8 +41,8 @@ void Api::Bootstrap() {
   std::optional<ResourceType> ns_type = registry_->Find("", "v1", "namespaces");
   for (const char* name : {"default", "kube-system", "kube-public", "kube-node-lease"}) {
     nlohmann::json out;
-    Create(*ns_type, "", {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", name}}}},
-           {}, &out);
+    Create(*ns_type, "",
+           {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", name}}}}, {}, &out);
   }
 }
 
@@ -52,8 +52,9 @@ ApiError Api::CheckNamespace(const ResourceType& t, const std::string& ns,
   const nlohmann::json* nsobj = store_->Get("/namespaces", "", ns);
   if (nsobj == nullptr) return NamespaceNotFound(ns);
   if ((*nsobj)["metadata"].contains("deletionTimestamp")) {
-    return Forbidden(t, name, "unable to create new content in namespace " + ns +
-                                  " because it is being terminated");
+    return Forbidden(
+        t, name,
+        "unable to create new content in namespace " + ns + " because it is being terminated");
   }
   return {};
 }
@@ -66,11 +67,13 @@ ApiError Api::Admit(const ResourceType& t, nlohmann::json* obj, const WriteOptio
     if (!r.unknown_fields.empty()) {
       if (options.field_validation == "Strict") {
         std::string list;
-        for (const auto& f : r.unknown_fields) list += (list.empty() ? "" : ", ") + ("unknown field \"" + f + "\"");
+        for (const auto& f : r.unknown_fields)
+          list += (list.empty() ? "" : ", ") + ("unknown field \"" + f + "\"");
         return BadRequest("strict decoding error: " + list);
       }
       if (options.field_validation == "Warn" && options.warnings != nullptr) {
-        for (const auto& f : r.unknown_fields) options.warnings->push_back("unknown field \"" + f + "\"");
+        for (const auto& f : r.unknown_fields)
+          options.warnings->push_back("unknown field \"" + f + "\"");
       }
     }
     causes.insert(causes.end(), r.causes.begin(), r.causes.end());
@@ -93,11 +96,16 @@ void Api::OnCrdStored(nlohmann::json* crd) {
   for (const auto& v : (*crd)["spec"]["versions"]) {
     if (v.value("storage", false)) status["storedVersions"].push_back(v["name"]);
   }
-  status["conditions"] = {
-      {{"type", "NamesAccepted"}, {"status", "True"}, {"reason", "NoConflicts"},
-       {"message", "no conflicts found"}, {"lastTransitionTime", now}},
-      {{"type", "Established"}, {"status", "True"}, {"reason", "InitialNamesAccepted"},
-       {"message", "the initial names have been accepted"}, {"lastTransitionTime", now}}};
+  status["conditions"] = {{{"type", "NamesAccepted"},
+                           {"status", "True"},
+                           {"reason", "NoConflicts"},
+                           {"message", "no conflicts found"},
+                           {"lastTransitionTime", now}},
+                          {{"type", "Established"},
+                           {"status", "True"},
+                           {"reason", "InitialNamesAccepted"},
+                           {"message", "the initial names have been accepted"},
+                           {"lastTransitionTime", now}}};
 }
 
 ApiError Api::Get(const ResourceType& t, const std::string& ns, const std::string& name,
@@ -141,7 +149,9 @@ ApiError Api::List(const ResourceType& t, const std::string& ns, const ListOptio
     metadata["continue"] = Base64Encode(Bytes(next.begin(), next.end()));
     metadata["remainingItemCount"] = remaining;
   }
-  *out = {{"kind", t.list_kind}, {"apiVersion", t.ApiVersion()}, {"metadata", metadata},
+  *out = {{"kind", t.list_kind},
+          {"apiVersion", t.ApiVersion()},
+          {"metadata", metadata},
           {"items", items}};
   return {};
 }
@@ -156,7 +166,8 @@ ApiError Api::Create(const ResourceType& t, const std::string& ns, nlohmann::jso
   }
   body["apiVersion"] = t.ApiVersion();
   body["kind"] = t.kind;
-  if (!body.contains("metadata") || !body["metadata"].is_object()) body["metadata"] = nlohmann::json::object();
+  if (!body.contains("metadata") || !body["metadata"].is_object())
+    body["metadata"] = nlohmann::json::object();
   nlohmann::json& md = body["metadata"];
   if (md.value("name", "").empty() && !md.value("generateName", "").empty()) {
     md["name"] = md["generateName"].get<std::string>() + RandomSuffix(5);
@@ -165,8 +176,9 @@ ApiError Api::Create(const ResourceType& t, const std::string& ns, nlohmann::jso
   if (t.namespaced) {
     std::string body_ns = md.value("namespace", "");
     if (!body_ns.empty() && body_ns != ns) {
-      return BadRequest("the namespace of the provided object does not match the namespace "
-                        "sent on the request");
+      return BadRequest(
+          "the namespace of the provided object does not match the namespace "
+          "sent on the request");
     }
     md["namespace"] = ns;
   } else {

@@ -21,9 +21,10 @@ nlohmann::json Details(const ResourceType& t, const std::string& name) {
 }  // namespace
 
 nlohmann::json ApiError::ToJson() const {
-  nlohmann::json j = {{"kind", "Status"},     {"apiVersion", "v1"}, {"metadata", nlohmann::json::object()},
-                      {"status", "Failure"},  {"message", message}, {"reason", reason},
-                      {"code", code}};
+  nlohmann::json j = {
+      {"kind", "Status"},    {"apiVersion", "v1"}, {"metadata", nlohmann::json::object()},
+      {"status", "Failure"}, {"message", message}, {"reason", reason},
+      {"code", code}};
   if (!details.is_null()) j["details"] = details;
   return j;
 }
@@ -44,10 +45,10 @@ ApiError AlreadyExists(const ResourceType& t, const std::string& name) {
 }
 
 ApiError Conflict(const ResourceType& t, const std::string& name, const std::string& why) {
-  return Make(409, "Conflict",
-              "Operation cannot be fulfilled on " + t.QualifiedResource() + " \"" + name +
-                  "\": " + why,
-              Details(t, name));
+  return Make(
+      409, "Conflict",
+      "Operation cannot be fulfilled on " + t.QualifiedResource() + " \"" + name + "\": " + why,
+      Details(t, name));
 }
 
 ApiError Invalid(const ResourceType& t, const std::string& name,
@@ -77,11 +78,12 @@ ApiError UnsupportedMediaType(const std::string& content_type) {
   return Make(415, "UnsupportedMediaType",
               "the body of the request was in an unknown format - accepted media types "
               "include: application/json-patch+json, application/merge-patch+json, "
-              "application/strategic-merge-patch+json (got " + content_type + ")");
+              "application/strategic-merge-patch+json (got " +
+                  content_type + ")");
 }
 ApiError Forbidden(const ResourceType& t, const std::string& name, const std::string& why) {
-  return Make(403, "Forbidden",
-              t.QualifiedResource() + " \"" + name + "\" is forbidden: " + why, Details(t, name));
+  return Make(403, "Forbidden", t.QualifiedResource() + " \"" + name + "\" is forbidden: " + why,
+              Details(t, name));
 }
 ApiError InternalError(const std::string& message) {
   return Make(500, "InternalError", "Internal error occurred: " + message);

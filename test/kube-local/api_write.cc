@@ -31,41 +31,51 @@ ApiError Api::UpdateLocked(const ResourceType& t, const std::string& ns, const s
   const nlohmann::json& old_md = old["metadata"];
   std::string want_rv = candidate["metadata"].value("resourceVersion", "");
   if (want_rv.empty() && t.is_crd) {
-    return Invalid(t, name, {{"FieldValueInvalid", "metadata.resourceVersion",
-                              "Invalid value: 0x0: must be specified for an update"}});
+    return Invalid(t, name,
+                   {{"FieldValueInvalid", "metadata.resourceVersion",
+                     "Invalid value: 0x0: must be specified for an update"}});
   }
   if (!want_rv.empty() && want_rv != old_md.value("resourceVersion", "")) {
-    return Conflict(t, name, "the object has been modified; please apply your changes to the "
-                             "latest version and try again");
+    return Conflict(t, name,
+                    "the object has been modified; please apply your changes to the "
+                    "latest version and try again");
   }
   nlohmann::json updated;
   if (status) {
     updated = old;
-    if (candidate.contains("status")) updated["status"] = candidate["status"];
-    else updated.erase("status");
+    if (candidate.contains("status"))
+      updated["status"] = candidate["status"];
+    else
+      updated.erase("status");
   } else {
     updated = std::move(candidate);
     updated["apiVersion"] = t.ApiVersion();
     updated["kind"] = t.kind;
     if (t.has_status) {
-      if (old.contains("status")) updated["status"] = old["status"];
-      else updated.erase("status");
+      if (old.contains("status"))
+        updated["status"] = old["status"];
+      else
+        updated.erase("status");
     }
   }
   nlohmann::json& md = updated["metadata"];
   for (const char* keep : {"uid", "creationTimestamp", "generation", "deletionTimestamp",
                            "deletionGracePeriodSeconds", "namespace", "name"}) {
-    if (old_md.contains(keep)) md[keep] = old_md[keep];
-    else md.erase(keep);
+    if (old_md.contains(keep))
+      md[keep] = old_md[keep];
+    else
+      md.erase(keep);
   }
   md["resourceVersion"] = old_md.value("resourceVersion", "");
   if (old_md.contains("deletionTimestamp")) {
     for (const auto& f : md.value("finalizers", nlohmann::json::array())) {
       const nlohmann::json olds = old_md.value("finalizers", nlohmann::json::array());
       if (std::find(olds.begin(), olds.end(), f) == olds.end()) {
-        return Invalid(t, name, {{"FieldValueForbidden", "metadata.finalizers",
-                                  "Forbidden: no new finalizers can be added if the object is "
-                                  "being deleted, found new finalizers [" + f.dump() + "]"}});
+        return Invalid(t, name,
+                       {{"FieldValueForbidden", "metadata.finalizers",
+                         "Forbidden: no new finalizers can be added if the object is "
+                         "being deleted, found new finalizers [" +
+                             f.dump() + "]"}});
       }
     }
   }
@@ -104,14 +114,15 @@ ApiError Api::Delete(const ResourceType& t, const std::string& ns, const std::st
   if (pre.is_object()) {
     std::string uid = pre.value("uid", "");
     if (!uid.empty() && uid != md.value("uid", "")) {
-      return Conflict(t, name, "Precondition failed: UID in precondition: " + uid +
-                                   ", UID in object meta: " + md.value("uid", ""));
+      return Conflict(t, name,
+                      "Precondition failed: UID in precondition: " + uid +
+                          ", UID in object meta: " + md.value("uid", ""));
     }
     std::string rv = pre.value("resourceVersion", "");
     if (!rv.empty() && rv != md.value("resourceVersion", "")) {
-      return Conflict(t, name, "Precondition failed: ResourceVersion in precondition: " + rv +
-                                   ", ResourceVersion in object meta: " +
-                                   md.value("resourceVersion", ""));
+      return Conflict(t, name,
+                      "Precondition failed: ResourceVersion in precondition: " + rv +
+                          ", ResourceVersion in object meta: " + md.value("resourceVersion", ""));
     }
   }
   std::string policy = "Background";

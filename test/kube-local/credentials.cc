@@ -14,10 +14,10 @@ namespace c8s::kubelocal {
 absl::StatusOr<Credentials> CreateCredentials(const std::string& dir, const std::string& host) {
   absl::Time now = absl::Now();
   ASSIGN_OR_RETURN(crypto::PrivateKey ca_key, crypto::PrivateKey::Generate(crypto::KeyType::kP256));
-  ASSIGN_OR_RETURN(crypto::CertificateAuthority ca,
-                   crypto::CertificateAuthority::CreateSelfSigned(
-                       ca_key, {"c8s-kube-local CA", "c8s"}, now - absl::Hours(1),
-                       now + absl::Hours(24 * 365)));
+  ASSIGN_OR_RETURN(
+      crypto::CertificateAuthority ca,
+      crypto::CertificateAuthority::CreateSelfSigned(
+          ca_key, {"c8s-kube-local CA", "c8s"}, now - absl::Hours(1), now + absl::Hours(24 * 365)));
   ASSIGN_OR_RETURN(crypto::PrivateKey key, crypto::PrivateKey::Generate(crypto::KeyType::kP256));
   crypto::IssueOptions opts =
       crypto::LeafOptions({"c8s-kube-local", "c8s"}, now, absl::Hours(24 * 365));
@@ -45,7 +45,8 @@ absl::Status WriteKubeconfig(const Credentials& creds, const std::string& host, 
   std::string ca = Base64Encode(Bytes(creds.ca_pem.begin(), creds.ca_pem.end()));
   std::string text = StrCat(
       "apiVersion: v1\nkind: Config\nclusters:\n- name: kube-local\n  cluster:\n"
-      "    server: https://", host, ":", port, "\n    certificate-authority-data: ", ca,
+      "    server: https://",
+      host, ":", port, "\n    certificate-authority-data: ", ca,
       "\nusers:\n- name: admin\n  user:\n    token: ", creds.token,
       "\ncontexts:\n- name: kube-local\n  context:\n    cluster: kube-local\n"
       "    user: admin\n    namespace: default\ncurrent-context: kube-local\n");

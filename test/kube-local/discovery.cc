@@ -41,20 +41,23 @@ nlohmann::json Operation(const ResourceType& t, const std::string& action, const
   if (item) params.push_back(Param("name", "path"));
   if (t.namespaced) params.push_back(Param("namespace", "path"));
   if (action == "patch" || action == "put" || action == "post") {
-    for (const char* q : {"dryRun", "fieldManager", "fieldValidation"}) params.push_back(Param(q, "query"));
+    for (const char* q : {"dryRun", "fieldManager", "fieldValidation"})
+      params.push_back(Param(q, "query"));
   }
   if (action == "patch") params.push_back(Param("force", "query"));
   nlohmann::json schema_ref = {{"schema", {{"$ref", ref}}}};
   nlohmann::json op = {
       {"operationId", action + t.kind},
       {"parameters", params},
-      {"responses", {{"200", {{"description", "OK"}, {"content", {{"application/json", schema_ref}}}}}}},
+      {"responses",
+       {{"200", {{"description", "OK"}, {"content", {{"application/json", schema_ref}}}}}}},
       {"x-kubernetes-action", action},
       {"x-kubernetes-group-version-kind", Gvk(t)}};
   if (action == "patch") {
     nlohmann::json obj_schema = {{"schema", {{"type", "object"}}}};
-    op["requestBody"] = {{"content", {{"application/json-patch+json", obj_schema},
-                                      {"application/merge-patch+json", obj_schema}}}};
+    op["requestBody"] = {{"content",
+                          {{"application/json-patch+json", obj_schema},
+                           {"application/merge-patch+json", obj_schema}}}};
   } else if (action == "put" || action == "post") {
     op["requestBody"] = {{"content", {{"application/json", schema_ref}}}};
   }
@@ -93,21 +96,27 @@ std::optional<nlohmann::json> ApiResourceList(const Registry& registry, const st
   nlohmann::json resources = nlohmann::json::array();
   for (const ResourceType& t : registry.All()) {
     if (t.group != group || t.version != version) continue;
-    nlohmann::json r = {{"name", t.resource}, {"singularName", t.singular},
-                        {"namespaced", t.namespaced}, {"kind", t.kind},
-                        {"verbs", {"create", "delete", "deletecollection", "get", "list", "patch",
-                                   "update", "watch"}}};
+    nlohmann::json r = {
+        {"name", t.resource},
+        {"singularName", t.singular},
+        {"namespaced", t.namespaced},
+        {"kind", t.kind},
+        {"verbs",
+         {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}}};
     if (!t.short_names.empty()) r["shortNames"] = t.short_names;
     if (!t.categories.empty()) r["categories"] = t.categories;
     resources.push_back(r);
     if (t.has_status) {
-      resources.push_back({{"name", t.resource + "/status"}, {"singularName", ""},
-                           {"namespaced", t.namespaced}, {"kind", t.kind},
+      resources.push_back({{"name", t.resource + "/status"},
+                           {"singularName", ""},
+                           {"namespaced", t.namespaced},
+                           {"kind", t.kind},
                            {"verbs", {"get", "patch", "update"}}});
     }
   }
   if (resources.empty()) return std::nullopt;
-  return nlohmann::json{{"kind", "APIResourceList"}, {"apiVersion", "v1"},
+  return nlohmann::json{{"kind", "APIResourceList"},
+                        {"apiVersion", "v1"},
                         {"groupVersion", group.empty() ? version : group + "/" + version},
                         {"resources", resources}};
 }
@@ -132,15 +141,17 @@ std::optional<nlohmann::json> OpenApiV3GroupVersion(const Registry& registry,
   for (const ResourceType& t : registry.All()) {
     if (t.PathPrefix() != "/" + gv_path) continue;
     std::string def = DefinitionName(t);
-    nlohmann::json schema = t.schema.is_object()
-                                ? t.schema
-                                : nlohmann::json{{"type", "object"},
-                                                 {"x-kubernetes-preserve-unknown-fields", true}};
+    nlohmann::json schema =
+        t.schema.is_object()
+            ? t.schema
+            : nlohmann::json{{"type", "object"}, {"x-kubernetes-preserve-unknown-fields", true}};
     schema["x-kubernetes-group-version-kind"] = nlohmann::json::array({Gvk(t)});
     schemas[def] = schema;
     std::string ref = "#/components/schemas/" + def;
-    std::string base = t.PathPrefix() + (t.namespaced ? "/namespaces/{namespace}/" : "/") + t.resource;
-    paths[base] = {{"get", Operation(t, "list", ref, false)}, {"post", Operation(t, "post", ref, false)}};
+    std::string base =
+        t.PathPrefix() + (t.namespaced ? "/namespaces/{namespace}/" : "/") + t.resource;
+    paths[base] = {{"get", Operation(t, "list", ref, false)},
+                   {"post", Operation(t, "post", ref, false)}};
     paths[base + "/{name}"] = {{"get", Operation(t, "get", ref, true)},
                                {"put", Operation(t, "put", ref, true)},
                                {"patch", Operation(t, "patch", ref, true)},

@@ -54,8 +54,8 @@ absl::Status LocalCluster::Start() {
   RETURN_IF_ERROR(LoadCrds());
   server_ = std::make_unique<Server>(
       &registry_, &store_, &api_,
-      ServerOptions{options_.host, options_.port, creds_.token, creds_.cert_file,
-                    creds_.key_file, options_.bookmark_interval});
+      ServerOptions{options_.host, options_.port, creds_.token, creds_.cert_file, creds_.key_file,
+                    options_.bookmark_interval});
   RETURN_IF_ERROR(server_->Start());
   options_.port = server_->port();
   return WriteKubeconfig(creds_, options_.host, server_->port(), options_.kubeconfig);
@@ -74,8 +74,8 @@ absl::Status LocalCluster::Restart() {
   }
   server_ = std::make_unique<Server>(
       &registry_, &store_, &api_,
-      ServerOptions{options_.host, options_.port, creds_.token, creds_.cert_file,
-                    creds_.key_file, options_.bookmark_interval});
+      ServerOptions{options_.host, options_.port, creds_.token, creds_.cert_file, creds_.key_file,
+                    options_.bookmark_interval});
   return server_->Start();
 }
 

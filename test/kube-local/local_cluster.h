@@ -20,13 +20,13 @@
 namespace c8s::kubelocal {
 
 struct ClusterOptions {
-  std::string state_dir;               // certificates, token, kubeconfig go here
+  std::string state_dir;  // certificates, token, kubeconfig go here
   std::string host = "127.0.0.1";
   int port = 0;
   std::vector<std::string> crd_paths;  // YAML files or directories of *.yaml
   size_t history = 10000;              // watch events kept for resuming watches
   absl::Duration bookmark_interval = absl::Seconds(1);
-  std::string kubeconfig;              // default <state_dir>/kubeconfig
+  std::string kubeconfig;  // default <state_dir>/kubeconfig
 };
 
 class LocalCluster {

@@ -1,8 +1,8 @@
 // c8s-kube-local: a Kubernetes-API-compatible HTTPS server for tests (README.md).
 //
-//   c8s-kube-local --state-dir /tmp/kl --crds crds/   # then: KUBECONFIG=/tmp/kl/kubeconfig kubectl get ns
+//   c8s-kube-local --state-dir /tmp/kl --crds crds/   # then: KUBECONFIG=/tmp/kl/kubeconfig kubectl
+//   get ns
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 
 #include "lib/base/log.h"
@@ -20,7 +20,8 @@ int main(int argc, char** argv) {
   app.add_option("--port", options.port, "Listen port, 0 for any free port")->capture_default_str();
   app.add_option("--crds", options.crd_paths, "CRD YAML files or directories to register at start");
   app.add_option("--kubeconfig", options.kubeconfig, "Where to write the kubeconfig");
-  app.add_option("--history", options.history, "Watch events kept for resuming")->capture_default_str();
+  app.add_option("--history", options.history, "Watch events kept for resuming")
+      ->capture_default_str();
   app.add_option("--bookmark-interval-ms", bookmark_ms, "Bookmark period")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   options.bookmark_interval = absl::Milliseconds(bookmark_ms);

@@ -123,8 +123,7 @@ bool IsSupportedPatchType(const std::string& content_type) {
 }
 
 absl::StatusOr<nlohmann::json> ApplyPatch(const std::string& content_type,
-                                          const nlohmann::json& current,
-                                          const std::string& body) {
+                                          const nlohmann::json& current, const std::string& body) {
   nlohmann::json patch = nlohmann::json::parse(body, nullptr, false);
   if (patch.is_discarded()) {
     return absl::InvalidArgumentError("error decoding patch: invalid JSON");

@@ -6,12 +6,15 @@ namespace c8s::kubelocal {
 namespace {
 
 TEST_CASE("strategic merge patch merges named lists and honours directives", "[unit]") {
-  nlohmann::json pod = {{"spec", {{"containers", {{{"name", "a"}, {"image", "x:1"}, {"args", {"-v"}}},
-                                                  {{"name", "b"}, {"image", "y:1"}}}},
-                                  {"tolerations", {"t1", "t2"}}}}};
-  nlohmann::json patch = {{"spec", {{"$setElementOrder/containers", {{{"name", "b"}}, {{"name", "a"}}}},
-                                    {"containers", {{{"name", "a"}, {"image", "x:2"}}}},
-                                    {"$deleteFromPrimitiveList/tolerations", {"t1"}}}}};
+  nlohmann::json pod = {
+      {"spec",
+       {{"containers",
+         {{{"name", "a"}, {"image", "x:1"}, {"args", {"-v"}}}, {{"name", "b"}, {"image", "y:1"}}}},
+        {"tolerations", {"t1", "t2"}}}}};
+  nlohmann::json patch = {{"spec",
+                           {{"$setElementOrder/containers", {{{"name", "b"}}, {{"name", "a"}}}},
+                            {"containers", {{{"name", "a"}, {"image", "x:2"}}}},
+                            {"$deleteFromPrimitiveList/tolerations", {"t1"}}}}};
   nlohmann::json out = StrategicMerge(pod, patch);
   REQUIRE(out["spec"]["containers"].size() == 2);
   CHECK(out["spec"]["containers"][0]["name"] == "b");
@@ -35,7 +38,9 @@ TEST_CASE("patch types by content type", "[unit]") {
                                R"([{"op":"replace","path":"/a","value":5}])");
   REQUIRE(json_patch.ok());
   CHECK((*json_patch)["a"] == 5);
-  CHECK_FALSE(ApplyPatch("application/json-patch+json", cur, R"([{"op":"test","path":"/a","value":9}])").ok());
+  CHECK_FALSE(
+      ApplyPatch("application/json-patch+json", cur, R"([{"op":"test","path":"/a","value":9}])")
+          .ok());
   CHECK_FALSE(ApplyPatch("application/merge-patch+json", cur, "{").ok());
   CHECK(absl::IsUnimplemented(ApplyPatch("application/apply-patch+yaml", cur, "{}").status()));
   CHECK_FALSE(IsSupportedPatchType("application/apply-patch+yaml"));

@@ -52,10 +52,20 @@ void Registry::AddBuiltins() {
       {"rbac.authorization.k8s.io", "v1", "roles", "Role", true, false, {}},
       {"rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", true, false, {}},
       {"rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", false, false, {}},
-      {"rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", false,
-       false, {}},
-      {"apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition",
-       false, true, {"crd", "crds"}},
+      {"rbac.authorization.k8s.io",
+       "v1",
+       "clusterrolebindings",
+       "ClusterRoleBinding",
+       false,
+       false,
+       {}},
+      {"apiextensions.k8s.io",
+       "v1",
+       "customresourcedefinitions",
+       "CustomResourceDefinition",
+       false,
+       true,
+       {"crd", "crds"}},
   };
   for (const Builtin& b : builtins) {
     ResourceType t;
@@ -85,8 +95,9 @@ absl::Status ValidateCrd(const nlohmann::json& crd) {
   std::string plural = names.is_object() ? names.value("plural", "") : "";
   std::string kind = names.is_object() ? names.value("kind", "") : "";
   if (group.empty() || group.find('.') == std::string::npos) {
-    return absl::InvalidArgumentError("spec.group: Invalid value: should be a domain with at "
-                                      "least one dot");
+    return absl::InvalidArgumentError(
+        "spec.group: Invalid value: should be a domain with at "
+        "least one dot");
   }
   if (plural.empty()) return absl::InvalidArgumentError("spec.names.plural: Required value");
   if (kind.empty()) return absl::InvalidArgumentError("spec.names.kind: Required value");
@@ -121,8 +132,9 @@ absl::Status ValidateCrd(const nlohmann::json& crd) {
     }
   }
   if (storage != 1) {
-    return absl::InvalidArgumentError("spec.versions: Invalid value: must have exactly one "
-                                      "version marked as storage version");
+    return absl::InvalidArgumentError(
+        "spec.versions: Invalid value: must have exactly one "
+        "version marked as storage version");
   }
   return absl::OkStatus();
 }

@@ -45,14 +45,17 @@ void Reply(httplib::Response& res, int code, const nlohmann::json& body) {
 void ReplyError(httplib::Response& res, const ApiError& e) { Reply(res, e.code, e.ToJson()); }
 
 Server::Server(Registry* registry, Store* store, Api* api, ServerOptions options)
-    : registry_(registry), store_(store), api_(api), options_(std::move(options)),
+    : registry_(registry),
+      store_(store),
+      api_(api),
+      options_(std::move(options)),
       stopping_(std::make_shared<std::atomic<bool>>(false)) {}
 
 Server::~Server() { Stop(); }
 
 absl::Status Server::Start() {
-  http_ = std::make_unique<httplib::SSLServer>(options_.cert_file.c_str(),
-                                               options_.key_file.c_str());
+  http_ =
+      std::make_unique<httplib::SSLServer>(options_.cert_file.c_str(), options_.key_file.c_str());
   if (!http_->is_valid()) {
     return absl::InvalidArgumentError(StrCat("TLS setup failed for ", options_.cert_file));
   }
@@ -112,7 +115,9 @@ void Server::Handle(const httplib::Request& req, httplib::Response& res) {
     version = seg[2];
     rest = 3;
   } else {
-    Reply(res, 404, ApiError{404, "NotFound", "the server could not find the requested resource", {}}.ToJson());
+    Reply(
+        res, 404,
+        ApiError{404, "NotFound", "the server could not find the requested resource", {}}.ToJson());
     return;
   }
   std::vector<std::string> r(seg.begin() + rest, seg.end());
@@ -127,14 +132,18 @@ void Server::Handle(const httplib::Request& req, httplib::Response& res) {
     if (t && t->namespaced && r.size() >= 2) t.reset();  // namespaced kind without namespace
   }
   if (!t || r.size() > 3 || (r.size() == 3 && r[2] != "status")) {
-    Reply(res, 404, ApiError{404, "NotFound", "the server could not find the requested resource", {}}.ToJson());
+    Reply(
+        res, 404,
+        ApiError{404, "NotFound", "the server could not find the requested resource", {}}.ToJson());
     return;
   }
   route.type = *t;
   if (r.size() >= 2) route.name = r[1];
   if (r.size() == 3) route.subresource = r[2];
   if (route.subresource == "status" && !t->has_status) {
-    Reply(res, 404, ApiError{404, "NotFound", "the server could not find the requested resource", {}}.ToJson());
+    Reply(
+        res, 404,
+        ApiError{404, "NotFound", "the server could not find the requested resource", {}}.ToJson());
     return;
   }
   HandleResource(route, req, res);
@@ -144,8 +153,13 @@ bool Server::HandleNonResource(const httplib::Request& req, httplib::Response& r
   const std::string& p = req.path;
   std::vector<std::string> seg = Split(p);
   if (p == "/version") {
-    Reply(res, 200, {{"major", "1"}, {"minor", "32"}, {"gitVersion", "v1.32.0-c8s-kube-local"},
-                     {"platform", "linux/amd64"}, {"goVersion", "n/a"}, {"compiler", "gc"}});
+    Reply(res, 200,
+          {{"major", "1"},
+           {"minor", "32"},
+           {"gitVersion", "v1.32.0-c8s-kube-local"},
+           {"platform", "linux/amd64"},
+           {"goVersion", "n/a"},
+           {"compiler", "gc"}});
   } else if (p == "/api") {
     Reply(res, 200, ApiVersions(StrCat(options_.host, ":", port_)));
   } else if (p == "/apis") {
@@ -223,7 +237,8 @@ void Server::HandleResource(const Route& route, const httplib::Request& req,
                     wopts, &out);
   } else if (req.method == "DELETE" && !route.name.empty() && !status) {
     if (!body.is_object()) body = nlohmann::json::object();
-    if (req.has_param("propagationPolicy")) body["propagationPolicy"] = Param(req, "propagationPolicy");
+    if (req.has_param("propagationPolicy"))
+      body["propagationPolicy"] = Param(req, "propagationPolicy");
     e = api_->Delete(t, ns, route.name, body, &out);
   } else if (req.method == "DELETE" && route.name.empty()) {
     ListOptions lo;
@@ -242,7 +257,8 @@ void Server::HandleResource(const Route& route, const httplib::Request& req,
     }
     out = list;
   } else {
-    ReplyError(res, MethodNotAllowed("the server does not allow this method on the requested resource"));
+    ReplyError(res,
+               MethodNotAllowed("the server does not allow this method on the requested resource"));
     return;
   }
   for (const std::string& w : warnings) res.set_header("Warning", "299 - \"" + w + "\"");

@@ -8,7 +8,7 @@ namespace {
 
 struct Step {
   enum Kind { kField, kIndex, kAll, kFilter } kind;
-  std::string name;   // field name, or filter key path (dotted, after "@.")
+  std::string name;  // field name, or filter key path (dotted, after "@.")
   int64_t index = 0;
   std::string value;  // filter value
 };
@@ -57,7 +57,8 @@ const nlohmann::json* Lookup(const nlohmann::json& v, const std::string& dotted)
   size_t start = 0;
   while (start <= dotted.size()) {
     size_t dot = dotted.find('.', start);
-    std::string key = dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    std::string key =
+        dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     if (!cur->is_object() || !cur->contains(key)) return nullptr;
     cur = &(*cur)[key];
     if (dot == std::string::npos) break;
@@ -66,7 +67,9 @@ const nlohmann::json* Lookup(const nlohmann::json& v, const std::string& dotted)
   return cur;
 }
 
-std::string Text(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+std::string Text(const nlohmann::json& v) {
+  return v.is_string() ? v.get<std::string>() : v.dump();
+}
 
 nlohmann::json Cell(const nlohmann::json& column, const nlohmann::json& obj) {
   absl::StatusOr<std::vector<nlohmann::json>> hits =
@@ -108,7 +111,8 @@ absl::StatusOr<std::vector<nlohmann::json>> EvalJsonPath(const std::string& path
         for (const auto& e : v) {
           if (s.kind == Step::kAll) {
             next.push_back(e);
-          } else if (const nlohmann::json* k = Lookup(e, s.name); k != nullptr && Text(*k) == s.value) {
+          } else if (const nlohmann::json* k = Lookup(e, s.name);
+                     k != nullptr && Text(*k) == s.value) {
             next.push_back(e);
           }
         }
@@ -133,14 +137,15 @@ std::string HumanDuration(int64_t s) {
   return str(d / 365) + "y";
 }
 
-bool WantsTable(const std::string& accept) {
-  return accept.find("as=Table") != std::string::npos;
-}
+bool WantsTable(const std::string& accept) { return accept.find("as=Table") != std::string::npos; }
 
 nlohmann::json ToTable(const ResourceType& t, const std::vector<nlohmann::json>& objects,
                        const std::string& resource_version, const std::string& include_object) {
   nlohmann::json columns = nlohmann::json::array();
-  columns.push_back({{"name", "Name"}, {"type", "string"}, {"format", "name"}, {"priority", 0},
+  columns.push_back({{"name", "Name"},
+                     {"type", "string"},
+                     {"format", "name"},
+                     {"priority", 0},
                      {"description", "Name must be unique within a namespace."}});
   nlohmann::json printer = t.printer_columns;
   if (!printer.is_array() || printer.empty()) {
@@ -148,11 +153,14 @@ nlohmann::json ToTable(const ResourceType& t, const std::vector<nlohmann::json>&
     if (t.resource == "namespaces" || t.resource == "pods") {
       printer.push_back({{"name", "Status"}, {"type", "string"}, {"jsonPath", ".status.phase"}});
     }
-    printer.push_back({{"name", "Age"}, {"type", "date"}, {"jsonPath", ".metadata.creationTimestamp"}});
+    printer.push_back(
+        {{"name", "Age"}, {"type", "date"}, {"jsonPath", ".metadata.creationTimestamp"}});
   }
   for (const auto& c : printer) {
-    columns.push_back({{"name", c.value("name", "")}, {"type", c.value("type", "string")},
-                       {"format", c.value("format", "")}, {"description", c.value("description", "")},
+    columns.push_back({{"name", c.value("name", "")},
+                       {"type", c.value("type", "string")},
+                       {"format", c.value("format", "")},
+                       {"description", c.value("description", "")},
                        {"priority", c.value("priority", 0)}});
   }
   nlohmann::json rows = nlohmann::json::array();
@@ -163,14 +171,17 @@ nlohmann::json ToTable(const ResourceType& t, const std::vector<nlohmann::json>&
     if (include_object == "Object") {
       row["object"] = obj;
     } else if (include_object != "None") {
-      row["object"] = {{"kind", "PartialObjectMetadata"}, {"apiVersion", "meta.k8s.io/v1"},
+      row["object"] = {{"kind", "PartialObjectMetadata"},
+                       {"apiVersion", "meta.k8s.io/v1"},
                        {"metadata", obj["metadata"]}};
     }
     rows.push_back(std::move(row));
   }
-  return {{"kind", "Table"}, {"apiVersion", "meta.k8s.io/v1"},
+  return {{"kind", "Table"},
+          {"apiVersion", "meta.k8s.io/v1"},
           {"metadata", {{"resourceVersion", resource_version}}},
-          {"columnDefinitions", columns}, {"rows", rows}};
+          {"columnDefinitions", columns},
+          {"rows", rows}};
 }
 
 }  // namespace c8s::kubelocal

@@ -8,8 +8,9 @@ namespace {
 const nlohmann::json kObj = {
     {"metadata", {{"name", "prod"}, {"creationTimestamp", "2020-01-01T00:00:00Z"}}},
     {"spec", {{"roles", {"cds", "nodes"}}, {"replicas", 2}}},
-    {"status", {{"conditions", {{{"type", "Proposed"}, {"status", "True"}},
-                                {{"type", "Ready"}, {"status", "False"}}}}}}};
+    {"status",
+     {{"conditions",
+       {{{"type", "Proposed"}, {"status", "True"}}, {{"type", "Ready"}, {"status", "False"}}}}}}};
 
 TEST_CASE("jsonpath subset", "[unit]") {
   auto ready = EvalJsonPath(R"(.status.conditions[?(@.type=="Ready")].status)", kObj);

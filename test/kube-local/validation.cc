@@ -11,7 +11,9 @@ std::string Join(const std::string& path, const std::string& key) {
   return path.empty() ? key : path + "." + key;
 }
 
-std::string Shown(const nlohmann::json& v) { return v.is_string() ? "\"" + v.get<std::string>() + "\"" : v.dump(); }
+std::string Shown(const nlohmann::json& v) {
+  return v.is_string() ? "\"" + v.get<std::string>() + "\"" : v.dump();
+}
 
 bool TypeMatches(const std::string& type, const nlohmann::json& v) {
   if (type == "object") return v.is_object();
@@ -26,8 +28,8 @@ bool TypeMatches(const std::string& type, const nlohmann::json& v) {
 void Walk(const nlohmann::json& schema, nlohmann::json* v, const std::string& path, bool root,
           SchemaResult* out);
 
-void WalkObject(const nlohmann::json& schema, nlohmann::json* v, const std::string& path,
-                bool root, SchemaResult* out) {
+void WalkObject(const nlohmann::json& schema, nlohmann::json* v, const std::string& path, bool root,
+                SchemaResult* out) {
   const nlohmann::json props = schema.value("properties", nlohmann::json::object());
   // Defaults first: a defaulted field then passes `required`.
   for (auto& [key, sub] : props.items()) {
@@ -36,7 +38,8 @@ void WalkObject(const nlohmann::json& schema, nlohmann::json* v, const std::stri
   if (schema.contains("required") && schema["required"].is_array()) {
     for (const auto& r : schema["required"]) {
       if (r.is_string() && !v->contains(r.get<std::string>())) {
-        out->causes.push_back({"FieldValueRequired", Join(path, r.get<std::string>()), "Required value"});
+        out->causes.push_back(
+            {"FieldValueRequired", Join(path, r.get<std::string>()), "Required value"});
       }
     }
   }
@@ -60,7 +63,9 @@ void WalkObject(const nlohmann::json& schema, nlohmann::json* v, const std::stri
     ++it;
   }
   if (schema.contains("maxProperties") && v->size() > schema["maxProperties"].get<size_t>()) {
-    out->causes.push_back({"FieldValueTooMany", path, "Too many: must have at most " + schema["maxProperties"].dump() + " items"});
+    out->causes.push_back(
+        {"FieldValueTooMany", path,
+         "Too many: must have at most " + schema["maxProperties"].dump() + " items"});
   }
 }
 
@@ -69,10 +74,14 @@ void WalkScalar(const nlohmann::json& schema, nlohmann::json* v, const std::stri
   if (v->is_string()) {
     const std::string s = v->get<std::string>();
     if (schema.contains("maxLength") && s.size() > schema["maxLength"].get<size_t>()) {
-      out->causes.push_back({"FieldValueTooLong", path, "Too long: may not be more than " + schema["maxLength"].dump() + " bytes"});
+      out->causes.push_back(
+          {"FieldValueTooLong", path,
+           "Too long: may not be more than " + schema["maxLength"].dump() + " bytes"});
     }
     if (schema.contains("minLength") && s.size() < schema["minLength"].get<size_t>()) {
-      out->causes.push_back({"FieldValueInvalid", path, "Invalid value: " + Shown(*v) + ": should be at least " + schema["minLength"].dump() + " chars long"});
+      out->causes.push_back({"FieldValueInvalid", path,
+                             "Invalid value: " + Shown(*v) + ": should be at least " +
+                                 schema["minLength"].dump() + " chars long"});
     }
     if (schema.contains("pattern") && schema["pattern"].is_string()) {
       std::regex re;
@@ -83,17 +92,24 @@ void WalkScalar(const nlohmann::json& schema, nlohmann::json* v, const std::stri
         compiled = false;
       }
       if (compiled && !std::regex_search(s, re)) {
-        out->causes.push_back({"FieldValueInvalid", path, "Invalid value: " + Shown(*v) + ": should match '" + schema["pattern"].get<std::string>() + "'"});
+        out->causes.push_back({"FieldValueInvalid", path,
+                               "Invalid value: " + Shown(*v) + ": should match '" +
+                                   schema["pattern"].get<std::string>() + "'"});
       }
     }
   }
   if (v->is_number()) {
     double d = v->get<double>();
     if (schema.contains("minimum") && d < schema["minimum"].get<double>()) {
-      out->causes.push_back({"FieldValueInvalid", path, "Invalid value: " + v->dump() + ": should be greater than or equal to " + schema["minimum"].dump()});
+      out->causes.push_back({"FieldValueInvalid", path,
+                             "Invalid value: " + v->dump() +
+                                 ": should be greater than or equal to " +
+                                 schema["minimum"].dump()});
     }
     if (schema.contains("maximum") && d > schema["maximum"].get<double>()) {
-      out->causes.push_back({"FieldValueInvalid", path, "Invalid value: " + v->dump() + ": should be less than or equal to " + schema["maximum"].dump()});
+      out->causes.push_back({"FieldValueInvalid", path,
+                             "Invalid value: " + v->dump() + ": should be less than or equal to " +
+                                 schema["maximum"].dump()});
     }
   }
 }
@@ -104,19 +120,25 @@ void Walk(const nlohmann::json& schema, nlohmann::json* v, const std::string& pa
   if (v->is_null()) {
     if (schema.value("nullable", false)) return;
     if (!root) {
-      out->causes.push_back({"FieldValueTypeInvalid", path, "Invalid value: \"null\": " + path + " in body must be of type " + schema.value("type", "object") + ": \"null\""});
+      out->causes.push_back({"FieldValueTypeInvalid", path,
+                             "Invalid value: \"null\": " + path + " in body must be of type " +
+                                 schema.value("type", "object") + ": \"null\""});
     }
     return;
   }
   if (schema.value("x-kubernetes-int-or-string", false)) {
     if (!v->is_string() && !v->is_number_integer()) {
-      out->causes.push_back({"FieldValueTypeInvalid", path, "Invalid value: " + Shown(*v) + ": " + path + " in body must be of type integer or string"});
+      out->causes.push_back({"FieldValueTypeInvalid", path,
+                             "Invalid value: " + Shown(*v) + ": " + path +
+                                 " in body must be of type integer or string"});
     }
     return;
   }
   std::string type = schema.value("type", "");
   if (!type.empty() && !TypeMatches(type, *v)) {
-    out->causes.push_back({"FieldValueTypeInvalid", path, "Invalid value: " + Shown(*v) + ": " + path + " in body must be of type " + type + ": " + Shown(*v)});
+    out->causes.push_back({"FieldValueTypeInvalid", path,
+                           "Invalid value: " + Shown(*v) + ": " + path +
+                               " in body must be of type " + type + ": " + Shown(*v)});
     return;
   }
   if (schema.contains("enum") && schema["enum"].is_array()) {
@@ -124,17 +146,24 @@ void Walk(const nlohmann::json& schema, nlohmann::json* v, const std::string& pa
     if (std::find(e.begin(), e.end(), *v) == e.end()) {
       std::string supported;
       for (const auto& x : e) supported += (supported.empty() ? "" : ", ") + Shown(x);
-      out->causes.push_back({"FieldValueNotSupported", path, "Unsupported value: " + Shown(*v) + ": supported values: " + supported});
+      out->causes.push_back(
+          {"FieldValueNotSupported", path,
+           "Unsupported value: " + Shown(*v) + ": supported values: " + supported});
     }
   }
   if (v->is_object()) {
     WalkObject(schema, v, path, root, out);
   } else if (v->is_array()) {
     if (schema.contains("maxItems") && v->size() > schema["maxItems"].get<size_t>()) {
-      out->causes.push_back({"FieldValueTooMany", path, "Too many: " + std::to_string(v->size()) + ": must have at most " + schema["maxItems"].dump() + " items"});
+      out->causes.push_back({"FieldValueTooMany", path,
+                             "Too many: " + std::to_string(v->size()) + ": must have at most " +
+                                 schema["maxItems"].dump() + " items"});
     }
     if (schema.contains("minItems") && v->size() < schema["minItems"].get<size_t>()) {
-      out->causes.push_back({"FieldValueInvalid", path, "Invalid value: " + std::to_string(v->size()) + ": " + path + " in body should have at least " + schema["minItems"].dump() + " items"});
+      out->causes.push_back({"FieldValueInvalid", path,
+                             "Invalid value: " + std::to_string(v->size()) + ": " + path +
+                                 " in body should have at least " + schema["minItems"].dump() +
+                                 " items"});
     }
     if (schema.contains("items")) {
       for (size_t i = 0; i < v->size(); ++i) {
@@ -161,19 +190,26 @@ std::vector<FieldCause> ValidateMetadata(const nlohmann::json& object) {
   static const std::regex kSubdomain(
       "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
   if (name.empty()) {
-    causes.push_back({"FieldValueRequired", "metadata.name", "Required value: name or generateName is required"});
+    causes.push_back({"FieldValueRequired", "metadata.name",
+                      "Required value: name or generateName is required"});
   } else if (name.size() > 253 || !std::regex_match(name, kSubdomain)) {
-    causes.push_back({"FieldValueInvalid", "metadata.name", "Invalid value: \"" + name + "\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"});
+    causes.push_back(
+        {"FieldValueInvalid", "metadata.name",
+         "Invalid value: \"" + name +
+             "\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
+             "characters, '-' or '.', and must start and end with an alphanumeric character"});
   }
   for (const char* field : {"labels", "annotations"}) {
     if (!md.contains(field) || md[field].is_null()) continue;
     if (!md[field].is_object()) {
-      causes.push_back({"FieldValueTypeInvalid", StrCat("metadata.", field), "Invalid value: must be a map of strings"});
+      causes.push_back({"FieldValueTypeInvalid", StrCat("metadata.", field),
+                        "Invalid value: must be a map of strings"});
       continue;
     }
     for (auto& [k, v] : md[field].items()) {
       if (!v.is_string()) {
-        causes.push_back({"FieldValueTypeInvalid", StrCat("metadata.", field, ".", k), "Invalid value: must be a string"});
+        causes.push_back({"FieldValueTypeInvalid", StrCat("metadata.", field, ".", k),
+                          "Invalid value: must be a string"});
       }
     }
   }

@@ -18,9 +18,15 @@ const nlohmann::json kSchema = nlohmann::json::parse(R"({
       "port": {"x-kubernetes-int-or-string": true}}}}})");
 
 TEST_CASE("schema defaults, prunes and validates", "[unit]") {
-  nlohmann::json obj = {{"apiVersion", "x/v1"}, {"kind", "K"}, {"metadata", {{"name", "n"}}},
-                        {"spec", {{"mode", "A"}, {"extra", 1}, {"free", {{"any", 1}}},
-                                  {"labels", {{"k", "v"}}}, {"port", "http"}}}};
+  nlohmann::json obj = {{"apiVersion", "x/v1"},
+                        {"kind", "K"},
+                        {"metadata", {{"name", "n"}}},
+                        {"spec",
+                         {{"mode", "A"},
+                          {"extra", 1},
+                          {"free", {{"any", 1}}},
+                          {"labels", {{"k", "v"}}},
+                          {"port", "http"}}}};
   SchemaResult r = ApplySchema(kSchema, &obj);
   CHECK(r.causes.empty());
   CHECK(r.unknown_fields == std::vector<std::string>{"spec.extra"});
@@ -31,9 +37,13 @@ TEST_CASE("schema defaults, prunes and validates", "[unit]") {
 }
 
 TEST_CASE("schema errors name the field and the rule", "[unit]") {
-  nlohmann::json obj = {{"spec", {{"mode", "C"}, {"count", 9}, {"name", "ABCDEFG"},
-                                  {"tags", {"a", "b", "c"}}, {"labels", {{"k", 1}}},
-                                  {"port", 1.5}}}};
+  nlohmann::json obj = {{"spec",
+                         {{"mode", "C"},
+                          {"count", 9},
+                          {"name", "ABCDEFG"},
+                          {"tags", {"a", "b", "c"}},
+                          {"labels", {{"k", 1}}},
+                          {"port", 1.5}}}};
   SchemaResult r = ApplySchema(kSchema, &obj);
   std::vector<std::string> fields;
   for (const auto& c : r.causes) fields.push_back(c.field + " " + c.reason);

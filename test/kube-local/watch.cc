@@ -30,9 +30,11 @@ struct Filter {
 
 absl::Status ParseFilter(const httplib::Request& req, const std::string& ns, Filter* f) {
   f->ns = ns;
-  absl::StatusOr<kube::LabelSelector> labels = kube::LabelSelector::Parse(Param(req, "labelSelector"));
+  absl::StatusOr<kube::LabelSelector> labels =
+      kube::LabelSelector::Parse(Param(req, "labelSelector"));
   if (!labels.ok()) return labels.status();
-  absl::StatusOr<kube::FieldSelector> fields = kube::FieldSelector::Parse(Param(req, "fieldSelector"));
+  absl::StatusOr<kube::FieldSelector> fields =
+      kube::FieldSelector::Parse(Param(req, "fieldSelector"));
   if (!fields.ok()) return fields.status();
   f->labels = *labels;
   f->fields = *fields;
@@ -65,9 +67,10 @@ void Server::HandleList(const Route& route, const httplib::Request& req, httplib
   }
   if (WantsTable(req.get_header_value("Accept"))) {
     std::vector<nlohmann::json> items(out["items"].begin(), out["items"].end());
-    nlohmann::json table = ToTable(route.type, items, out["metadata"]["resourceVersion"],
-                                   Param(req, "includeObject"));
-    if (out["metadata"].contains("continue")) table["metadata"]["continue"] = out["metadata"]["continue"];
+    nlohmann::json table =
+        ToTable(route.type, items, out["metadata"]["resourceVersion"], Param(req, "includeObject"));
+    if (out["metadata"].contains("continue"))
+      table["metadata"]["continue"] = out["metadata"]["continue"];
     out = std::move(table);
   }
   Reply(res, 200, out);
@@ -84,7 +87,8 @@ void Server::HandleWatch(const Route& route, const httplib::Request& req, httpli
   const bool table = WantsTable(req.get_header_value("Accept"));
   const std::string include = Param(req, "includeObject");
   const bool bookmarks = Param(req, "allowWatchBookmarks") == "true";
-  int64_t timeout = req.has_param("timeoutSeconds") ? std::atoll(Param(req, "timeoutSeconds").c_str()) : 1800;
+  int64_t timeout =
+      req.has_param("timeoutSeconds") ? std::atoll(Param(req, "timeoutSeconds").c_str()) : 1800;
   auto state = std::make_shared<WatchState>();
   state->deadline = absl::Now() + absl::Seconds(timeout);
   state->next_bookmark = absl::Now() + options_.bookmark_interval;
@@ -113,46 +117,47 @@ void Server::HandleWatch(const Route& route, const httplib::Request& req, httpli
   std::shared_ptr<std::atomic<bool>> stopping = stopping_;
   Store* store = store_;
   const absl::Duration bookmark_interval = options_.bookmark_interval;
-  res.set_chunked_content_provider(
-      "application/json;stream=watch",
-      [=](size_t, httplib::DataSink& sink) {
-        for (const std::string& line : state->pending) {
-          if (!sink.write(line.data(), line.size())) return false;
-        }
-        state->pending.clear();
-        if (state->done || stopping->load() || absl::Now() >= state->deadline) {
-          sink.done();
-          return true;
-        }
-        std::vector<WatchEvent> events;
-        {
-          std::unique_lock<std::mutex> lock(store->mu);
-          if (state->scanned < store->CompactedRv()) {
-            ApiError gone = Gone(StrCat("too old resource version: ", state->scanned, " (",
-                                        store->CompactedRv(), ")"));
-            state->pending.push_back(nlohmann::json{{"type", "ERROR"}, {"object", gone.ToJson()}}.dump() + "\n");
-            state->done = true;
-            return true;
-          }
-          absl::Time wake = std::min(state->deadline, state->next_bookmark);
-          store->cv.wait_for(lock, absl::ToChronoMilliseconds(std::max(wake - absl::Now(), absl::ZeroDuration())), [&] {
-            return stopping->load() || store->CurrentRv() > state->scanned;
-          });
-          if (state->scanned < store->CompactedRv()) return true;  // reported on the next call
-          events = store->EventsSince(state->scanned, type.StorageKey());
-          state->scanned = store->CurrentRv();
-        }
-        for (const WatchEvent& ev : events) {
-          if (filter->Matches(ev.object)) state->pending.push_back(event_line(ev.type, ev.object));
-        }
-        if (bookmarks && absl::Now() >= state->next_bookmark) {
-          nlohmann::json obj = {{"kind", type.kind}, {"apiVersion", type.ApiVersion()},
-                                {"metadata", {{"resourceVersion", std::to_string(state->scanned)}}}};
-          state->pending.push_back(nlohmann::json{{"type", "BOOKMARK"}, {"object", obj}}.dump() + "\n");
-        }
-        if (absl::Now() >= state->next_bookmark) state->next_bookmark = absl::Now() + bookmark_interval;
-        return sink.is_writable();
-      });
+  res.set_chunked_content_provider("application/json;stream=watch", [=](size_t,
+                                                                        httplib::DataSink& sink) {
+    for (const std::string& line : state->pending) {
+      if (!sink.write(line.data(), line.size())) return false;
+    }
+    state->pending.clear();
+    if (state->done || stopping->load() || absl::Now() >= state->deadline) {
+      sink.done();
+      return true;
+    }
+    std::vector<WatchEvent> events;
+    {
+      std::unique_lock<std::mutex> lock(store->mu);
+      if (state->scanned < store->CompactedRv()) {
+        ApiError gone = Gone(
+            StrCat("too old resource version: ", state->scanned, " (", store->CompactedRv(), ")"));
+        state->pending.push_back(
+            nlohmann::json{{"type", "ERROR"}, {"object", gone.ToJson()}}.dump() + "\n");
+        state->done = true;
+        return true;
+      }
+      absl::Time wake = std::min(state->deadline, state->next_bookmark);
+      store->cv.wait_for(
+          lock, absl::ToChronoMilliseconds(std::max(wake - absl::Now(), absl::ZeroDuration())),
+          [&] { return stopping->load() || store->CurrentRv() > state->scanned; });
+      if (state->scanned < store->CompactedRv()) return true;  // reported on the next call
+      events = store->EventsSince(state->scanned, type.StorageKey());
+      state->scanned = store->CurrentRv();
+    }
+    for (const WatchEvent& ev : events) {
+      if (filter->Matches(ev.object)) state->pending.push_back(event_line(ev.type, ev.object));
+    }
+    if (bookmarks && absl::Now() >= state->next_bookmark) {
+      nlohmann::json obj = {{"kind", type.kind},
+                            {"apiVersion", type.ApiVersion()},
+                            {"metadata", {{"resourceVersion", std::to_string(state->scanned)}}}};
+      state->pending.push_back(nlohmann::json{{"type", "BOOKMARK"}, {"object", obj}}.dump() + "\n");
+    }
+    if (absl::Now() >= state->next_bookmark) state->next_bookmark = absl::Now() + bookmark_interval;
+    return sink.is_writable();
+  });
 }
 
 }  // namespace c8s::kubelocal

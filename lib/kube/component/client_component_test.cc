@@ -1,7 +1,6 @@
 // lib/kube's client against c8s-kube-local: every verb, typed errors, optimistic concurrency,
 // status subresource and generation, schema validation, cascading deletion and finalizers.
 #include <catch2/catch_test_macros.hpp>
-
 #include <thread>
 
 #include "lib/kube/component/cluster_fixture.h"
@@ -19,7 +18,8 @@ TEST_CASE("client drives every verb on a built-in kind", "[component]") {
     CHECK((*created)["metadata"]["generation"] == 1);
     CHECK(!(*created)["metadata"].value("uid", "").empty());
   }
-  CHECK(kube::IsAlreadyExists(c.Create(kConfigMaps, "default", ConfigMap("default", "a")).status()));
+  CHECK(
+      kube::IsAlreadyExists(c.Create(kConfigMaps, "default", ConfigMap("default", "a")).status()));
   CHECK(kube::IsNotFound(c.Get(kConfigMaps, "default", "zzz").status()));
   CHECK(kube::IsNotFound(c.Create(kConfigMaps, "nope", ConfigMap("nope", "a")).status()));
 
@@ -47,7 +47,8 @@ TEST_CASE("client drives every verb on a built-in kind", "[component]") {
   absl::Status conflict = c.Update(kConfigMaps, stale).status();
   CHECK(kube::IsConflict(conflict));
 
-  auto patched = c.MergePatch(kConfigMaps, "default", "a", {{"data", {{"extra", "x"}, {"k", nullptr}}}});
+  auto patched =
+      c.MergePatch(kConfigMaps, "default", "a", {{"data", {{"extra", "x"}, {"k", nullptr}}}});
   REQUIRE(patched.ok());
   CHECK((*patched)["data"] == json{{"extra", "x"}});
 
@@ -62,8 +63,9 @@ TEST_CASE("client drives every verb on a built-in kind", "[component]") {
 TEST_CASE("custom resources: status subresource, generation and schema", "[component]") {
   ClusterFixture f;
   Client& c = *f.client;
-  REQUIRE(c.Create(kNamespaces, "", {{"apiVersion", "v1"}, {"kind", "Namespace"},
-                                     {"metadata", {{"name", "shop"}}}}).ok());
+  REQUIRE(c.Create(kNamespaces, "",
+                   {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "shop"}}}})
+              .ok());
   auto res = c.Discover("c8s.dev/v1alpha1", "WorkloadIdentity");
   REQUIRE(res.ok());
   CHECK(res->resource == "workloadidentities");
@@ -75,7 +77,7 @@ TEST_CASE("custom resources: status subresource, generation and schema", "[compo
   auto created = c.Create(kWorkloadIdentities, "shop", wid);
   REQUIRE(created.ok());
   CHECK_FALSE((*created)["spec"].contains("unknownField"));  // pruned
-  CHECK_FALSE(created->contains("status"));                   // status only via subresource
+  CHECK_FALSE(created->contains("status"));                  // status only via subresource
   CHECK((*created)["spec"]["egress"][0]["protocol"] == "TCP");
   CHECK((*created)["spec"]["runtime"]["privileged"] == false);  // defaulted
 
@@ -86,15 +88,19 @@ TEST_CASE("custom resources: status subresource, generation and schema", "[compo
   CHECK((*with_status)["status"]["phase"] == "PendingApproval");
   CHECK((*with_status)["metadata"]["generation"] == 1);
 
-  auto relabeled = c.MergePatch(kWorkloadIdentities, "shop", "api", {{"metadata", {{"labels", {{"x", "y"}}}}}});
+  auto relabeled =
+      c.MergePatch(kWorkloadIdentities, "shop", "api", {{"metadata", {{"labels", {{"x", "y"}}}}}});
   REQUIRE(relabeled.ok());
   CHECK((*relabeled)["metadata"]["generation"] == 1);  // metadata is not spec
-  auto respec = c.MergePatch(kWorkloadIdentities, "shop", "api", {{"spec", {{"ports", {8080, 9090}}}}, {"status", nullptr}});
+  auto respec = c.MergePatch(kWorkloadIdentities, "shop", "api",
+                             {{"spec", {{"ports", {8080, 9090}}}}, {"status", nullptr}});
   REQUIRE(respec.ok());
   CHECK((*respec)["metadata"]["generation"] == 2);
   CHECK((*respec)["status"]["phase"] == "PendingApproval");  // main resource ignores status
 
-  auto invalid = c.MergePatch(kWorkloadIdentities, "shop", "api", {{"spec", {{"ports", {70000}}, {"containers", {{{"image", "latest"}}}}}}});
+  auto invalid =
+      c.MergePatch(kWorkloadIdentities, "shop", "api",
+                   {{"spec", {{"ports", {70000}}, {"containers", {{{"image", "latest"}}}}}}});
   REQUIRE(kube::IsInvalid(invalid.status()));
   std::string msg(invalid.status().message());
   CHECK(msg.find("spec.ports[0]") != std::string::npos);
@@ -104,19 +110,24 @@ TEST_CASE("custom resources: status subresource, generation and schema", "[compo
   missing["spec"].erase("containers");
   auto required = c.Create(kWorkloadIdentities, "shop", missing);
   CHECK(kube::IsInvalid(required.status()));
-  CHECK(std::string(required.status().message()).find("spec.containers: Required value") != std::string::npos);
+  CHECK(std::string(required.status().message()).find("spec.containers: Required value") !=
+        std::string::npos);
 }
 
 TEST_CASE("owner references cascade; finalizers hold deletion", "[component]") {
   ClusterFixture f;
   Client& c = *f.client;
-  json deploy = {{"apiVersion", "apps/v1"}, {"kind", "Deployment"},
+  json deploy = {{"apiVersion", "apps/v1"},
+                 {"kind", "Deployment"},
                  {"metadata", {{"name", "web"}, {"namespace", "default"}}},
                  {"spec", {{"replicas", 1}}}};
   auto owner = c.Create(kDeployments, "default", deploy);
   REQUIRE(owner.ok());
-  json ref = {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", "web"},
-              {"uid", (*owner)["metadata"]["uid"]}, {"controller", true}};
+  json ref = {{"apiVersion", "apps/v1"},
+              {"kind", "Deployment"},
+              {"name", "web"},
+              {"uid", (*owner)["metadata"]["uid"]},
+              {"controller", true}};
   json plain = ConfigMap("default", "plain");
   plain["metadata"]["ownerReferences"] = {ref};
   json held = ConfigMap("default", "held");
@@ -134,7 +145,8 @@ TEST_CASE("owner references cascade; finalizers hold deletion", "[component]") {
   auto add_finalizer = c.MergePatch(kConfigMaps, "default", "held",
                                     {{"metadata", {{"finalizers", {"c8s.dev/cleanup", "new"}}}}});
   CHECK(kube::IsInvalid(add_finalizer.status()));
-  REQUIRE(c.MergePatch(kConfigMaps, "default", "held", {{"metadata", {{"finalizers", nullptr}}}}).ok());
+  REQUIRE(
+      c.MergePatch(kConfigMaps, "default", "held", {{"metadata", {{"finalizers", nullptr}}}}).ok());
   CHECK(kube::IsNotFound(c.Get(kConfigMaps, "default", "held").status()));
 
   auto owner2 = c.Create(kDeployments, "default", deploy);
@@ -151,7 +163,8 @@ TEST_CASE("owner references cascade; finalizers hold deletion", "[component]") {
 
 TEST_CASE("conflicting writers: every increment lands exactly once", "[component]") {
   ClusterFixture f;
-  REQUIRE(f.client->Create(kConfigMaps, "default", ConfigMap("default", "counter", {{"n", "0"}})).ok());
+  REQUIRE(
+      f.client->Create(kConfigMaps, "default", ConfigMap("default", "counter", {{"n", "0"}})).ok());
   std::atomic<int> conflicts{0};
   auto writer = [&] {
     std::unique_ptr<Client> c = f.NewClient();

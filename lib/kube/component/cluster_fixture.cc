@@ -33,8 +33,10 @@ std::unique_ptr<Client> ClusterFixture::NewClient() const {
 }
 
 json ConfigMap(const std::string& ns, const std::string& name, const json& data) {
-  return {{"apiVersion", "v1"}, {"kind", "ConfigMap"},
-          {"metadata", {{"name", name}, {"namespace", ns}}}, {"data", data}};
+  return {{"apiVersion", "v1"},
+          {"kind", "ConfigMap"},
+          {"metadata", {{"name", name}, {"namespace", ns}}},
+          {"data", data}};
 }
 
 json Sample(const std::string& relative_path) {

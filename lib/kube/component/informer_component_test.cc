@@ -1,7 +1,6 @@
 // Watches, bookmarks, 410 Gone, API server restarts, informer indexes, leader election and
 // Events against c8s-kube-local.
 #include <catch2/catch_test_macros.hpp>
-
 #include <thread>
 
 #include "absl/time/clock.h"
@@ -32,14 +31,13 @@ TEST_CASE("watch streams changes and bookmarks from a resourceVersion", "[compon
   std::vector<WatchEvent> events;
   std::mutex mu;
   std::thread watcher([&] {
-    absl::Status s = f.client->Watch(kConfigMaps, "default", {.resource_version = rv},
-                                     [&](const WatchEvent& ev) {
-                                       std::lock_guard<std::mutex> lock(mu);
-                                       events.push_back(ev);
-                                       bool bookmark_after_delete =
-                                           ev.type == "BOOKMARK" && events.size() > 3;
-                                       return !bookmark_after_delete;
-                                     });
+    absl::Status s = f.client->Watch(
+        kConfigMaps, "default", {.resource_version = rv}, [&](const WatchEvent& ev) {
+          std::lock_guard<std::mutex> lock(mu);
+          events.push_back(ev);
+          bool bookmark_after_delete = ev.type == "BOOKMARK" && events.size() > 3;
+          return !bookmark_after_delete;
+        });
     CHECK(s.ok());
   });
   REQUIRE(f.client->Create(kConfigMaps, "default", ConfigMap("default", "w")).ok());
@@ -61,7 +59,8 @@ TEST_CASE("watch from a compacted resourceVersion is 410 Gone", "[component]") {
   auto first = f.client->Create(kConfigMaps, "default", ConfigMap("default", "c0"));
   REQUIRE(first.ok());
   for (int i = 1; i < 10; ++i) {
-    REQUIRE(f.client->Create(kConfigMaps, "default", ConfigMap("default", "c" + std::to_string(i))).ok());
+    REQUIRE(f.client->Create(kConfigMaps, "default", ConfigMap("default", "c" + std::to_string(i)))
+                .ok());
   }
   absl::Status s = f.client->Watch(kConfigMaps, "default",
                                    {.resource_version = (*first)["metadata"]["resourceVersion"]},
@@ -95,7 +94,8 @@ TEST_CASE("informer survives an API server restart and relists after 410", "[com
   for (int i = 0; i < 6; ++i) {
     kubelocal::ApiError ignored;
     json out;
-    ignored = f.cluster->api().Create(*type, "default", ConfigMap("default", "offline-" + std::to_string(i)), {}, &out);
+    ignored = f.cluster->api().Create(
+        *type, "default", ConfigMap("default", "offline-" + std::to_string(i)), {}, &out);
     REQUIRE(ignored.ok());
   }
   json out;
@@ -115,7 +115,8 @@ TEST_CASE("informer indexes by namespace, owner and label", "[component]") {
   inf.Start();
   REQUIRE(inf.WaitForSync(absl::Seconds(10)));
   json owned = ConfigMap("default", "owned");
-  owned["metadata"]["ownerReferences"] = {{{"apiVersion", "v1"}, {"kind", "X"}, {"name", "o"}, {"uid", "owner-1"}}};
+  owned["metadata"]["ownerReferences"] = {
+      {{"apiVersion", "v1"}, {"kind", "X"}, {"name", "o"}, {"uid", "owner-1"}}};
   owned["metadata"]["labels"] = {{"app", "api"}};
   REQUIRE(f.client->Create(kConfigMaps, "default", owned).ok());
   REQUIRE(f.client->Create(kConfigMaps, "kube-system", ConfigMap("kube-system", "sys")).ok());
@@ -124,15 +125,18 @@ TEST_CASE("informer indexes by namespace, owner and label", "[component]") {
   CHECK(inf.ByLabel("app", "api").size() == 1);
   CHECK(inf.ByLabel("app", "web").empty());
   CHECK(inf.ByNamespace("kube-system").size() == 1);
-  REQUIRE(f.client->MergePatch(kConfigMaps, "default", "owned", {{"metadata", {{"labels", {{"app", "web"}}}}}}).ok());
+  REQUIRE(f.client
+              ->MergePatch(kConfigMaps, "default", "owned",
+                           {{"metadata", {{"labels", {{"app", "web"}}}}}})
+              .ok());
   REQUIRE(Eventually([&] { return inf.ByLabel("app", "web").size() == 1; }));
   CHECK(inf.ByLabel("app", "api").empty());
 }
 
 TEST_CASE("leader election: one holder, takeover after release or expiry", "[component]") {
   ClusterFixture f;
-  LeaderElectionConfig base{.ns = "default", .name = "op", .identity = "a",
-                            .lease_duration = absl::Seconds(1)};
+  LeaderElectionConfig base{
+      .ns = "default", .name = "op", .identity = "a", .lease_duration = absl::Seconds(1)};
   LeaderElector a(f.client.get(), base);
   base.identity = "b";
   LeaderElector b(f.client.get(), base);

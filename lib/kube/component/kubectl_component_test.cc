@@ -2,12 +2,11 @@
 // apply the CRDs and samples (twice: the second is a no-op), get -o wide with the printer
 // columns, describe, wait for a condition set through the status subresource, get --watch,
 // and delete --wait held up by a finalizer.
-#include <catch2/catch_test_macros.hpp>
-
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch_test_macros.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <future>
@@ -111,7 +110,8 @@ TEST_CASE("real kubectl: apply, get -o wide, describe, wait, watch, delete --wai
 
   Output wide = env.Kubectl("get confidentialclusters -o wide");
   REQUIRE(wide.code == 0);
-  for (const char* col : {"NAME", "TRUST DOMAIN", "READY", "MANIFEST", "PHASE", "AGE", "prod.example.com"}) {
+  for (const char* col :
+       {"NAME", "TRUST DOMAIN", "READY", "MANIFEST", "PHASE", "AGE", "prod.example.com"}) {
     CHECK(wide.text.find(col) != std::string::npos);
   }
   Output ap = env.Kubectl("get ap");
@@ -124,16 +124,23 @@ TEST_CASE("real kubectl: apply, get -o wide, describe, wait, watch, delete --wai
   CHECK(desc.text.find("shop/web") != std::string::npos);
 
   // `get --watch` runs while the test sets the Ready condition through the status subresource.
-  auto watch = std::async(std::launch::async, [&] { return env.Kubectl("get wid -n shop --watch --request-timeout=4s"); });
+  auto watch = std::async(std::launch::async, [&] {
+    return env.Kubectl("get wid -n shop --watch --request-timeout=4s");
+  });
   absl::SleepFor(absl::Seconds(1));
   std::unique_ptr<Client> client = env.NewClient();
   const Resource wids{"c8s.dev", "v1alpha1", "workloadidentities", true};
-  json status = {{"status", {{"phase", "Active"}, {"observedGeneration", 1},
-                             {"manifestHash", "sha256:" + std::string(64, 'a')},
-                             {"conditions", {{{"type", "Ready"}, {"status", "True"},
-                                              {"observedGeneration", 1}, {"reason", "Approved"},
-                                              {"message", "manifest active"},
-                                              {"lastTransitionTime", "2026-11-22T00:00:00Z"}}}}}}};
+  json status = {{"status",
+                  {{"phase", "Active"},
+                   {"observedGeneration", 1},
+                   {"manifestHash", "sha256:" + std::string(64, 'a')},
+                   {"conditions",
+                    {{{"type", "Ready"},
+                      {"status", "True"},
+                      {"observedGeneration", 1},
+                      {"reason", "Approved"},
+                      {"message", "manifest active"},
+                      {"lastTransitionTime", "2026-11-22T00:00:00Z"}}}}}}};
   REQUIRE(client->MergePatch(wids, "shop", "api", status, /*status=*/true).ok());
   Output waited = env.Kubectl("wait --for=condition=Ready wid/api -n shop --timeout=10s");
   CHECK(waited.code == 0);
@@ -146,9 +153,13 @@ TEST_CASE("real kubectl: apply, get -o wide, describe, wait, watch, delete --wai
   CHECK(wide_wid.text.find("sha256:aaaa") != std::string::npos);
 
   // delete --wait must wait for the finalizer the test removes a second later.
-  REQUIRE(client->MergePatch(wids, "shop", "api", {{"metadata", {{"finalizers", {"c8s.dev/test"}}}}}).ok());
+  REQUIRE(
+      client->MergePatch(wids, "shop", "api", {{"metadata", {{"finalizers", {"c8s.dev/test"}}}}})
+          .ok());
   absl::Time start = absl::Now();
-  auto del = std::async(std::launch::async, [&] { return env.Kubectl("delete wid api -n shop --wait=true --timeout=15s"); });
+  auto del = std::async(std::launch::async, [&] {
+    return env.Kubectl("delete wid api -n shop --wait=true --timeout=15s");
+  });
   absl::SleepFor(absl::Seconds(1));
   REQUIRE(client->MergePatch(wids, "shop", "api", {{"metadata", {{"finalizers", nullptr}}}}).ok());
   Output deleted = del.get();
