@@ -3,6 +3,7 @@
 #include "client/cli/cert_command.h"
 #include "client/cli/evidence_command.h"
 #include "client/cli/manifest_command.h"
+#include "client/cli/selfcheck_command.h"
 
 namespace c8s::cli {
 
@@ -10,6 +11,7 @@ void RegisterAllCommands(CLI::App& app, CommandContext& ctx) {
   RegisterCertCommands(app, ctx);
   RegisterEvidenceCommands(app, ctx);
   RegisterManifestCommands(app, ctx);
+  RegisterSelfCheckCommands(app, ctx);
 }
 
 }  // namespace c8s::cli

@@ -1,11 +1,8 @@
 // HPKE over keys.h key objects: unwraps X25519 keys to the raw bytes hpke.cc works on.
-#include <openssl/evp.h>
-
 #include "lib/base/status.h"
 #include "lib/base/strings.h"
 #include "lib/crypto/hpke.h"
 #include "lib/crypto/keys.h"
-#include "lib/crypto/openssl_util.h"
 
 namespace c8s::crypto::hpke {
 namespace {
@@ -23,12 +20,7 @@ absl::StatusOr<Bytes> RawPublic(const PublicKey& key, std::string_view what) {
 
 absl::StatusOr<Bytes> RawPrivate(const PrivateKey& key, std::string_view what) {
   RETURN_IF_ERROR(CheckX25519(key.type(), what));
-  Bytes raw(kX25519KeySize);
-  size_t len = raw.size();
-  if (EVP_PKEY_get_raw_private_key(key.evp(), raw.data(), &len) != 1 || len != raw.size()) {
-    return OpenSslError(StrCat("hpke: raw ", what));
-  }
-  return raw;
+  return Annotate(key.RawBytes(), StrCat("hpke: ", what));
 }
 
 }  // namespace
