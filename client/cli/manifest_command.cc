@@ -177,11 +177,12 @@ int VerifyHistoryCommand(const HistoryArgs& a, CommandContext& ctx) {
     if (st.ok()) st = manifest::CheckExtends(seen, *entries);
     if (!st.ok()) return Fail(ctx, kExitCheckFailed, "verify-history", st);
   }
-  ctx.out << "history ok: " << entries->size() << " entries, cluster "
-          << manifest::ClusterId(*ca) << "\n  head: generation " << head->generation << " "
-          << head->entry_hash << "\n  approvals: "
-          << (lookup ? "signatures checked against owners" : "chain only (pass --manifest to "
-                                                             "check owner signatures)")
+  ctx.out << "history ok: " << entries->size() << " entries, cluster " << manifest::ClusterId(*ca)
+          << "\n  head: generation " << head->generation << " " << head->entry_hash
+          << "\n  approvals: "
+          << (lookup ? "signatures checked against owners"
+                     : "chain only (pass --manifest to "
+                       "check owner signatures)")
           << "\n";
   return kExitOk;
 }
@@ -200,7 +201,8 @@ void RegisterManifestCommands(CLI::App& app, CommandContext& ctx) {
     sub->add_option("FILE", *file, "Manifest JSON")->required();
     std::string which = name;
     sub->callback([file, which, &ctx] {
-      ctx.exit_code = which == "validate" ? Validate(*file, ctx) : Hash(*file, which == "canonical", ctx);
+      ctx.exit_code =
+          which == "validate" ? Validate(*file, ctx) : Hash(*file, which == "canonical", ctx);
     });
   }
 

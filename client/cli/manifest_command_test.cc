@@ -1,8 +1,9 @@
+#include "client/cli/manifest_command.h"
+
 #include <catch2/catch_test_macros.hpp>
 #include <sstream>
 
 #include "client/cli/app.h"
-#include "client/cli/manifest_command.h"
 #include "lib/base/fd.h"
 #include "lib/base/strings.h"
 #include "lib/crypto/x509.h"
@@ -71,12 +72,15 @@ TEST_CASE("c8sctl manifest sign-approval writes a verifiable approval", "[unit]"
   cluster.pop_back();
   std::string heads = c8s::testing::ReadTestFile(Fixture("history.heads.txt"));
   std::string h1 = heads.substr(2, 71);
-  std::vector<std::string> args = {"manifest",  "sign-approval", "--manifest",
-                                    Fixture("example-v2.json"), "--key",
-                                    Fixture("owner-alice.key.pem"), "--owner", "alice",
-                                    "--cluster", cluster, "--generation", "2", "--previous", h1,
-                                    "--out", dir.Path("approval.json"), "--active",
-                                    Fixture("example.json")};
+  std::vector<std::string> args = {"manifest",     "sign-approval",
+                                   "--manifest",   Fixture("example-v2.json"),
+                                   "--key",        Fixture("owner-alice.key.pem"),
+                                   "--owner",      "alice",
+                                   "--cluster",    cluster,
+                                   "--generation", "2",
+                                   "--previous",   h1,
+                                   "--out",        dir.Path("approval.json"),
+                                   "--active",     Fixture("example.json")};
   Result r = Run(args);
   INFO(r.err);
   REQUIRE(r.code == kExitOk);
@@ -101,8 +105,8 @@ TEST_CASE("c8sctl manifest verify-history", "[unit]") {
   CHECK(chain.code == kExitOk);
   CHECK(chain.out.find("head: generation 2") != std::string::npos);
   std::vector<std::string> full = args;
-  full.insert(full.end(), {"--manifest", Fixture("example.json"), "--manifest",
-                           Fixture("example-v2.json")});
+  full.insert(full.end(),
+              {"--manifest", Fixture("example.json"), "--manifest", Fixture("example-v2.json")});
   CHECK(Run(full).code == kExitOk);
   std::vector<std::string> wrong_ca = args;
   wrong_ca[4] = Fixture("owner-bob.pub.pem");

@@ -26,15 +26,13 @@ nlohmann::json ToJson(const ApprovalStatement& s) {
 
 absl::StatusOr<ApprovalStatement> ParseApprovalStatementJson(const nlohmann::json& doc,
                                                              std::string_view path) {
-  ASSIGN_OR_RETURN(ObjectReader r,
-                   ObjectReader::Open(doc, std::string(path), {"type", "cluster", "generation",
-                                                               "previousEntryHash",
-                                                               "manifestHash"}));
+  ASSIGN_OR_RETURN(ObjectReader r, ObjectReader::Open(doc, std::string(path),
+                                                      {"type", "cluster", "generation",
+                                                       "previousEntryHash", "manifestHash"}));
   std::string type;
   RETURN_IF_ERROR(r.String("type", &type));
   if (type != kApprovalType) {
-    return internal::PathError(r.PathOf("type"),
-                               StrCat("\"", type, "\" is not ", kApprovalType));
+    return internal::PathError(r.PathOf("type"), StrCat("\"", type, "\" is not ", kApprovalType));
   }
   ApprovalStatement s;
   RETURN_IF_ERROR(r.String("cluster", &s.cluster));
@@ -59,8 +57,8 @@ absl::StatusOr<std::string> CanonicalBytes(const ApprovalStatement& statement) {
 absl::StatusOr<Bytes> SignApproval(const ApprovalStatement& statement,
                                    const crypto::PrivateKey& owner_key) {
   if (owner_key.type() != crypto::KeyType::kP256 && owner_key.type() != crypto::KeyType::kEd25519) {
-    return absl::InvalidArgumentError(StrCat("owner keys are P-256 or Ed25519, not ",
-                                             crypto::KeyTypeName(owner_key.type())));
+    return absl::InvalidArgumentError(
+        StrCat("owner keys are P-256 or Ed25519, not ", crypto::KeyTypeName(owner_key.type())));
   }
   ASSIGN_OR_RETURN(std::string canon, CanonicalBytes(statement));
   return owner_key.Sign(AsBytes(canon));
@@ -79,8 +77,8 @@ absl::Status VerifyApprovalSignature(const ApprovalStatement& statement, ByteSpa
   ASSIGN_OR_RETURN(std::string canon, CanonicalBytes(statement));
   absl::Status st = key.Verify(AsBytes(canon), signature);
   if (!st.ok()) {
-    return absl::PermissionDeniedError(StrCat("bad approval signature by owner \"", owner_name,
-                                              "\": ", StatusText(st)));
+    return absl::PermissionDeniedError(
+        StrCat("bad approval signature by owner \"", owner_name, "\": ", StatusText(st)));
   }
   return absl::OkStatus();
 }

@@ -1,6 +1,7 @@
+#include "lib/manifest/approval.h"
+
 #include <catch2/catch_test_macros.hpp>
 
-#include "lib/manifest/approval.h"
 #include "lib/manifest/fixtures_for_test.h"
 #include "lib/manifest/serialize.h"
 

@@ -18,9 +18,9 @@ namespace {
 Json Strings(const std::vector<std::string>& v) { return Json(v); }
 
 absl::Status ParseBundleIdentity(const Json& j, const std::string& path, BundleIdentity* out) {
-  ASSIGN_OR_RETURN(ObjectReader r,
-                   ObjectReader::Open(j, path, {"ref", "selector", "containers", "runtime",
-                                                "ports", "allowFrom", "egress"}));
+  ASSIGN_OR_RETURN(ObjectReader r, ObjectReader::Open(j, path,
+                                                      {"ref", "selector", "containers", "runtime",
+                                                       "ports", "allowFrom", "egress"}));
   RETURN_IF_ERROR(r.String("ref", &out->ref));
   RETURN_IF_ERROR(CheckRef(out->ref, r.PathOf("ref")));
   ASSIGN_OR_RETURN(const Json* selector, r.Required("selector"));
@@ -69,7 +69,8 @@ absl::Status CheckEndpoint(const std::string& ep, const std::string& path) {
   return absl::OkStatus();
 }
 
-absl::Status EndpointSet(const ObjectReader& r, std::string_view key, std::vector<std::string>* out) {
+absl::Status EndpointSet(const ObjectReader& r, std::string_view key,
+                         std::vector<std::string>* out) {
   RETURN_IF_ERROR(r.StringList(key, out));
   for (size_t i = 0; i < out->size(); ++i) {
     RETURN_IF_ERROR(CheckEndpoint((*out)[i], Element(r.PathOf(key), i)));
@@ -96,8 +97,8 @@ absl::StatusOr<PolicyBundle> DeriveBundle(const Manifest& manifest, int64_t gene
   b.trust_domain = manifest.trust_domain;
   b.approval = manifest.approval;
   for (const Identity& id : manifest.identities) {
-    b.identities.push_back(BundleIdentity{id.ref, id.selector, id.containers, id.runtime,
-                                          id.ports, id.allow_from, id.egress});
+    b.identities.push_back(BundleIdentity{id.ref, id.selector, id.containers, id.runtime, id.ports,
+                                          id.allow_from, id.egress});
   }
   std::sort(derived_nodes.begin(), derived_nodes.end(),
             [](const BundleNode& a, const BundleNode& c) { return a.name < c.name; });
@@ -124,8 +125,8 @@ Json ToJson(const PolicyBundle& b) {
   }
   Json nodes = Json::array();
   for (const BundleNode& n : b.nodes) {
-    nodes.push_back({{"name", n.name}, {"address", n.address}, {"meshPort", n.mesh_port},
-                     {"derived", true}});
+    nodes.push_back(
+        {{"name", n.name}, {"address", n.address}, {"meshPort", n.mesh_port}, {"derived", true}});
   }
   return {{"apiVersion", b.api_version},
           {"generation", b.generation},
@@ -143,15 +144,15 @@ Json ToJson(const PolicyBundle& b) {
 }
 
 absl::StatusOr<PolicyBundle> ParseBundleJson(const Json& doc, std::string_view path) {
-  ASSIGN_OR_RETURN(ObjectReader r,
-                   ObjectReader::Open(doc, std::string(path),
-                                      {"apiVersion", "generation", "manifestHash", "issuedAt",
-                                       "trustDomain", "approval", "identities", "nodes",
-                                       "infrastructure"}));
+  ASSIGN_OR_RETURN(ObjectReader r, ObjectReader::Open(doc, std::string(path),
+                                                      {"apiVersion", "generation", "manifestHash",
+                                                       "issuedAt", "trustDomain", "approval",
+                                                       "identities", "nodes", "infrastructure"}));
   PolicyBundle b;
   RETURN_IF_ERROR(r.String("apiVersion", &b.api_version));
   if (b.api_version != kBundleApiVersion) {
-    return PathError(r.PathOf("apiVersion"), StrCat("\"", b.api_version, "\" is not ", kBundleApiVersion));
+    return PathError(r.PathOf("apiVersion"),
+                     StrCat("\"", b.api_version, "\" is not ", kBundleApiVersion));
   }
   RETURN_IF_ERROR(r.Int("generation", 1, int64_t{1} << 53, &b.generation));
   RETURN_IF_ERROR(r.String("manifestHash", &b.manifest_hash));
@@ -170,7 +171,8 @@ absl::StatusOr<PolicyBundle> ParseBundleJson(const Json& doc, std::string_view p
   ASSIGN_OR_RETURN(const Json::array_t* ids, ReadArray(*ids_json, r.PathOf("identities")));
   b.identities.assign(ids->size(), BundleIdentity{});
   for (size_t i = 0; i < ids->size(); ++i) {
-    RETURN_IF_ERROR(ParseBundleIdentity((*ids)[i], Element(r.PathOf("identities"), i), &b.identities[i]));
+    RETURN_IF_ERROR(
+        ParseBundleIdentity((*ids)[i], Element(r.PathOf("identities"), i), &b.identities[i]));
   }
   RETURN_IF_ERROR(CheckSet(
       b.identities, r.PathOf("identities"),
@@ -180,8 +182,9 @@ absl::StatusOr<PolicyBundle> ParseBundleJson(const Json& doc, std::string_view p
   ASSIGN_OR_RETURN(const Json::array_t* nodes, ReadArray(*nodes_json, r.PathOf("nodes")));
   b.nodes.assign(nodes->size(), BundleNode{});
   for (size_t i = 0; i < nodes->size(); ++i) {
-    ASSIGN_OR_RETURN(ObjectReader n, ObjectReader::Open((*nodes)[i], Element(r.PathOf("nodes"), i),
-                                                        {"name", "address", "meshPort", "derived"}));
+    ASSIGN_OR_RETURN(ObjectReader n,
+                     ObjectReader::Open((*nodes)[i], Element(r.PathOf("nodes"), i),
+                                        {"name", "address", "meshPort", "derived"}));
     RETURN_IF_ERROR(n.String("name", &b.nodes[i].name));
     RETURN_IF_ERROR(CheckObjectName(b.nodes[i].name, n.PathOf("name")));
     RETURN_IF_ERROR(n.String("address", &b.nodes[i].address));

@@ -1,8 +1,8 @@
 // The node policy bundle (MANIFEST.md "Node policy bundle"): what a node agent enforces
 // without asking anyone, derived by the CDS from the active manifest and signed with its CA.
 //
-//   ASSIGN_OR_RETURN(PolicyBundle b, DeriveBundle(active, 7, nodes, infra, "2026-11-22T10:00:00Z"));
-//   ASSIGN_OR_RETURN(std::string wire, SignBundle(b, ca_key));                         // CDS
+//   ASSIGN_OR_RETURN(PolicyBundle b, DeriveBundle(active, 7, nodes, infra,
+//   "2026-11-22T10:00:00Z")); ASSIGN_OR_RETURN(std::string wire, SignBundle(b, ca_key)); // CDS
 //   ASSIGN_OR_RETURN(PolicyBundle got, VerifyBundle(wire, ca_pub, "prod.example.com", 6)); // agent
 //
 // JSON decisions beyond MANIFEST.md: `approval` sits at the top level ("Owner"/"Automatic");
@@ -13,11 +13,10 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "absl/status/statusor.h"
 #include "lib/base/bytes.h"
@@ -80,7 +79,8 @@ absl::StatusOr<std::string> CanonicalBytes(const PolicyBundle& bundle);
 
 // {"bundle": <bundle>, "signature": base64 ECDSA P-256 over kBundleSignatureContext ||
 // canonical bundle}, as canonical JSON text.
-absl::StatusOr<std::string> SignBundle(const PolicyBundle& bundle, const crypto::PrivateKey& ca_key);
+absl::StatusOr<std::string> SignBundle(const PolicyBundle& bundle,
+                                       const crypto::PrivateKey& ca_key);
 // Checks the signature over the received bytes first, then parses, then refuses another
 // trust domain and a generation below `enforced_generation` (rollback).
 absl::StatusOr<PolicyBundle> VerifyBundle(std::string_view signed_json,

@@ -15,7 +15,8 @@ Bytes SignedMessage(std::string_view canonical_bundle) {
 
 }  // namespace
 
-absl::StatusOr<std::string> SignBundle(const PolicyBundle& bundle, const crypto::PrivateKey& ca_key) {
+absl::StatusOr<std::string> SignBundle(const PolicyBundle& bundle,
+                                       const crypto::PrivateKey& ca_key) {
   if (ca_key.type() != crypto::KeyType::kP256) {
     return absl::InvalidArgumentError("bundles are signed with the CA's P-256 key");
   }
@@ -30,8 +31,8 @@ absl::StatusOr<PolicyBundle> VerifyBundle(std::string_view signed_json,
                                           std::string_view trust_domain,
                                           int64_t enforced_generation) {
   if (ca_public_key.type() != crypto::KeyType::kP256) {
-    return absl::InvalidArgumentError(StrCat("CA key is ", crypto::KeyTypeName(ca_public_key.type()),
-                                             ", want P-256"));
+    return absl::InvalidArgumentError(
+        StrCat("CA key is ", crypto::KeyTypeName(ca_public_key.type()), ", want P-256"));
   }
   ASSIGN_OR_RETURN(nlohmann::json doc, crypto::ParseStrictJson(signed_json));
   ASSIGN_OR_RETURN(internal::ObjectReader r,
@@ -49,13 +50,14 @@ absl::StatusOr<PolicyBundle> VerifyBundle(std::string_view signed_json,
   }
   ASSIGN_OR_RETURN(PolicyBundle bundle, ParseBundleJson(*bundle_json, "bundle"));
   if (bundle.trust_domain != trust_domain) {
-    return absl::PermissionDeniedError(StrCat("policy bundle for trust domain ", bundle.trust_domain,
-                                              " but this node is in ", trust_domain));
+    return absl::PermissionDeniedError(StrCat("policy bundle for trust domain ",
+                                              bundle.trust_domain, " but this node is in ",
+                                              trust_domain));
   }
   if (bundle.generation < enforced_generation) {
-    return absl::PermissionDeniedError(StrCat("policy bundle rollback: generation ",
-                                              bundle.generation, " is below the enforced generation ",
-                                              enforced_generation));
+    return absl::PermissionDeniedError(
+        StrCat("policy bundle rollback: generation ", bundle.generation,
+               " is below the enforced generation ", enforced_generation));
   }
   return bundle;
 }

@@ -1,7 +1,8 @@
+#include "lib/manifest/bundle.h"
+
 #include <catch2/catch_test_macros.hpp>
 
 #include "lib/crypto/jcs.h"
-#include "lib/manifest/bundle.h"
 #include "lib/manifest/fixtures_for_test.h"
 #include "lib/manifest/serialize.h"
 
@@ -20,8 +21,8 @@ T Ok(absl::StatusOr<T> v) {
   return *std::move(v);
 }
 
-const BundleInfrastructure kInfra{{"10.0.0.6:7443", "10.0.0.5:7443"}, {"10.0.0.1:443"},
-                                  {"[fd00::a]:53"}};
+const BundleInfrastructure kInfra{
+    {"10.0.0.6:7443", "10.0.0.5:7443"}, {"10.0.0.1:443"}, {"[fd00::a]:53"}};
 
 TEST_CASE("DeriveBundle is a pure function of its inputs", "[unit]") {
   Manifest m = LoadFixtureManifest("example-v2.json");
@@ -43,7 +44,8 @@ TEST_CASE("DeriveBundle is a pure function of its inputs", "[unit]") {
   CHECK(canon.find("\"address\":\"10.0.0.11\",\"derived\":true") != std::string::npos);
   CHECK(canon.find("\"approval\":\"Owner\"") != std::string::npos);
   // Inputs that would not parse back are refused at derivation time.
-  CHECK_FALSE(DeriveBundle(m, 2, {{"node-1", "10.0.0.300", 1}}, kInfra, "2026-11-22T10:00:05Z").ok());
+  CHECK_FALSE(
+      DeriveBundle(m, 2, {{"node-1", "10.0.0.300", 1}}, kInfra, "2026-11-22T10:00:05Z").ok());
   CHECK_FALSE(DeriveBundle(m, 2, nodes, {{"cds"}, {}, {}}, "2026-11-22T10:00:05Z").ok());
   CHECK_FALSE(DeriveBundle(m, 2, nodes, kInfra, "yesterday").ok());
 }

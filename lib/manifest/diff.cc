@@ -1,8 +1,7 @@
 #include "lib/manifest/diff.h"
 
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "lib/base/strings.h"
 #include "lib/manifest/serialize.h"
@@ -20,7 +19,9 @@ std::string Compact(const Json* j) {
 bool EndsWith(std::string_view s, std::string_view tail) {
   return s.size() >= tail.size() && s.substr(s.size() - tail.size()) == tail;
 }
-bool StartsWith(std::string_view s, std::string_view head) { return s.substr(0, head.size()) == head; }
+bool StartsWith(std::string_view s, std::string_view head) {
+  return s.substr(0, head.size()) == head;
+}
 bool IsTrue(const Json* j) { return j != nullptr && j->is_boolean() && j->get<bool>(); }
 bool IsFalse(const Json* j) { return j != nullptr && j->is_boolean() && !j->get<bool>(); }
 
@@ -32,7 +33,8 @@ bool Widens(const std::string& g, Op op, const Json* old_v, const Json* new_v) {
   if (g == "trustDomain" || StartsWith(g, "roles.")) return op == Op::kChanged;
   if (StartsWith(g, "owners[]") || StartsWith(g, "recoveryKeys[]")) return op != Op::kRemoved;
   if (StartsWith(g, "attestationPolicies.*")) {
-    std::string_view tail = std::string_view(g).substr(std::string_view("attestationPolicies.*").size());
+    std::string_view tail =
+        std::string_view(g).substr(std::string_view("attestationPolicies.*").size());
     if (tail.empty() || tail == ".snp" || tail == ".tdx") return added;
     if (EndsWith(g, ".allowSimulated") || EndsWith(g, ".allowDebug") ||
         EndsWith(g, ".allowMigrationAgent")) {
@@ -130,7 +132,8 @@ class Differ {
     }
     if (a == nullptr) return;
     for (const auto& [key, value] : a->items()) {
-      if (!b.contains(key)) Node(&value, nullptr, MemberPath(path, key), MemberPath(g, is_map ? "*" : key));
+      if (!b.contains(key))
+        Node(&value, nullptr, MemberPath(path, key), MemberPath(g, is_map ? "*" : key));
     }
   }
 
@@ -164,18 +167,22 @@ class Differ {
           for (const Json& o : old_arr) {
             if (KeyOf(o) == key) old_e = &o;
           }
-          if (old_e == nullptr) Emit(Op::kAdded, path + "[" + key + "]", g + "[]", nullptr, nullptr, false);
+          if (old_e == nullptr)
+            Emit(Op::kAdded, path + "[" + key + "]", g + "[]", nullptr, nullptr, false);
           Node(old_e, &e, path + "[" + key + "]", g + "[]");
         }
       }
       for (const Json& o : old_arr) {
-        if (!seen.count(KeyOf(o))) Emit(Op::kRemoved, path + "[" + KeyOf(o) + "]", g + "[]", nullptr, nullptr, false);
+        if (!seen.count(KeyOf(o)))
+          Emit(Op::kRemoved, path + "[" + KeyOf(o) + "]", g + "[]", nullptr, nullptr, false);
       }
       return;
     }
     std::set<std::string> old_items, new_items;
-    if (a != nullptr) for (const Json& e : *a) old_items.insert(Compact(&e));
-    if (b != nullptr) for (const Json& e : *b) new_items.insert(Compact(&e));
+    if (a != nullptr)
+      for (const Json& e : *a) old_items.insert(Compact(&e));
+    if (b != nullptr)
+      for (const Json& e : *b) new_items.insert(Compact(&e));
     if (b != nullptr) {
       for (const Json& e : *b) {
         if (!old_items.count(Compact(&e))) Emit(Op::kAdded, path, g, nullptr, &e);

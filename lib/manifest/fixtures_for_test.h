@@ -6,10 +6,9 @@
 //   std::string text = ReadFixture("example.canonical.json");
 #pragma once
 
+#include <catch2/catch_test_macros.hpp>
 #include <string>
 #include <string_view>
-
-#include <catch2/catch_test_macros.hpp>
 
 #include "lib/base/strings.h"
 #include "lib/crypto/keys.h"

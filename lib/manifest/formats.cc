@@ -42,8 +42,8 @@ std::string Q(std::string_view s) { return StrCat("\"", s, "\""); }
 // TEE interfaces only the node agent may touch (ARCHITECTURE.md §1), plus /proc: a host /proc
 // mount reaches every host file through /proc/<pid>/root.
 constexpr std::array<std::string_view, 6> kForbiddenPaths = {
-    "/dev/sev", "/dev/sev-guest", "/dev/tdx_guest", "/dev/tdx-guest", "/sys/kernel/config/tsm",
-    "/proc"};
+    "/dev/sev",       "/dev/sev-guest",         "/dev/tdx_guest",
+    "/dev/tdx-guest", "/sys/kernel/config/tsm", "/proc"};
 
 // True when `a` equals `b` or is an ancestor of it, component-wise.
 bool IsSameOrAncestor(std::string_view a, std::string_view b) {
@@ -53,7 +53,8 @@ bool IsSameOrAncestor(std::string_view a, std::string_view b) {
 }
 
 absl::Status CheckNormalizedPath(std::string_view value, std::string_view path) {
-  if (value.empty() || value.front() != '/') return PathError(path, StrCat(Q(value), " is not an absolute path"));
+  if (value.empty() || value.front() != '/')
+    return PathError(path, StrCat(Q(value), " is not an absolute path"));
   if (value.size() > 1 && value.back() == '/') {
     return PathError(path, StrCat(Q(value), " is not normalized (trailing /)"));
   }
@@ -61,7 +62,8 @@ absl::Status CheckNormalizedPath(std::string_view value, std::string_view path) 
   size_t start = 1;
   while (value.size() > 1 && start <= value.size()) {
     size_t slash = value.find('/', start);
-    std::string_view part = value.substr(start, slash == std::string_view::npos ? slash : slash - start);
+    std::string_view part =
+        value.substr(start, slash == std::string_view::npos ? slash : slash - start);
     if (part.empty() || part == "." || part == "..") {
       return PathError(path, StrCat(Q(value), " is not normalized (empty, . or .. component)"));
     }
@@ -82,8 +84,8 @@ absl::Status CheckNormalizedPath(std::string_view value, std::string_view path) 
 
 absl::Status CheckLowerHex(std::string_view value, size_t hex_len, std::string_view path) {
   if (value.size() != hex_len) {
-    return PathError(path, StrCat("want ", hex_len, " hex digits, got ", value.size(),
-                                  " characters"));
+    return PathError(path,
+                     StrCat("want ", hex_len, " hex digits, got ", value.size(), " characters"));
   }
   for (char c : value) {
     if (!IsDigit(c) && !(c >= 'a' && c <= 'f')) {
@@ -103,7 +105,8 @@ absl::Status CheckSha256Hash(std::string_view value, std::string_view path) {
 absl::Status CheckImage(std::string_view value, std::string_view path) {
   size_t at = value.find('@');
   if (at == std::string_view::npos) {
-    return PathError(path, StrCat("image ", Q(value), " is not pinned by digest (want "
+    return PathError(path, StrCat("image ", Q(value),
+                                  " is not pinned by digest (want "
                                   "registry/repo@sha256:<64 hex>)"));
   }
   std::string_view digest = value.substr(at + 1);
@@ -117,12 +120,14 @@ absl::Status CheckImage(std::string_view value, std::string_view path) {
                        (registry.find('.') != std::string_view::npos ||
                         registry.find(':') != std::string_view::npos || registry == "localhost");
   if (!full_registry) {
-    return PathError(path, StrCat("image ", Q(value), " must name its registry in full "
+    return PathError(path, StrCat("image ", Q(value),
+                                  " must name its registry in full "
                                   "(e.g. docker.io/library/nginx@sha256:...)"));
   }
   size_t colon = registry.find(':');
   std::string host(registry.substr(0, colon));
-  if (!IsDnsSubdomain(host)) return PathError(path, StrCat("image registry ", Q(registry), " is not a lowercase host name"));
+  if (!IsDnsSubdomain(host))
+    return PathError(path, StrCat("image registry ", Q(registry), " is not a lowercase host name"));
   if (colon != std::string_view::npos) {
     std::string_view port = registry.substr(colon + 1);
     if (port.empty() || port.size() > 5 || !std::all_of(port.begin(), port.end(), IsDigit)) {
@@ -134,7 +139,8 @@ absl::Status CheckImage(std::string_view value, std::string_view path) {
   size_t start = 0;
   while (true) {
     size_t next = repo.find('/', start);
-    std::string_view part = repo.substr(start, next == std::string_view::npos ? next : next - start);
+    std::string_view part =
+        repo.substr(start, next == std::string_view::npos ? next : next - start);
     bool ok = !part.empty() && IsLowerAlnum(part.front()) && IsLowerAlnum(part.back()) &&
               std::all_of(part.begin(), part.end(), [](char c) {
                 return IsLowerAlnum(c) || c == '.' || c == '_' || c == '-';
@@ -168,12 +174,15 @@ absl::Status CheckKeyName(std::string_view value, std::string_view path) {
             std::all_of(value.begin(), value.end(), [](char c) {
               return IsLowerAlnum(c) || c == '.' || c == '_' || c == '@' || c == '-';
             });
-  if (!ok) return PathError(path, StrCat(Q(value), " is not a key name ([a-z0-9][a-z0-9._@-]*, at most 63)"));
+  if (!ok)
+    return PathError(path,
+                     StrCat(Q(value), " is not a key name ([a-z0-9][a-z0-9._@-]*, at most 63)"));
   return absl::OkStatus();
 }
 
 absl::Status CheckDnsName(std::string_view value, std::string_view path) {
-  if (!IsDnsSubdomain(value)) return PathError(path, StrCat(Q(value), " is not a lowercase DNS name"));
+  if (!IsDnsSubdomain(value))
+    return PathError(path, StrCat(Q(value), " is not a lowercase DNS name"));
   return absl::OkStatus();
 }
 
@@ -196,10 +205,10 @@ absl::Status CheckLabelKey(std::string_view value, std::string_view path) {
 
 absl::Status CheckLabelValue(std::string_view value, std::string_view path) {
   auto alnum = [](char c) { return IsLowerAlnum(c) || (c >= 'A' && c <= 'Z'); };
-  bool ok = value.empty() ||
-            (value.size() <= 63 && alnum(value.front()) && alnum(value.back()) &&
-             std::all_of(value.begin(), value.end(),
-                         [&](char c) { return alnum(c) || c == '-' || c == '_' || c == '.'; }));
+  bool ok = value.empty() || (value.size() <= 63 && alnum(value.front()) && alnum(value.back()) &&
+                              std::all_of(value.begin(), value.end(), [&](char c) {
+                                return alnum(c) || c == '-' || c == '_' || c == '.';
+                              }));
   if (!ok) return PathError(path, StrCat(Q(value), " is not a Kubernetes label value"));
   return absl::OkStatus();
 }
@@ -259,13 +268,20 @@ absl::Status CheckBase64(std::string_view value, std::string_view path) {
 
 absl::Status CheckCapability(std::string_view value, std::string_view path) {
   static constexpr std::string_view kCaps[] = {
-      "AUDIT_CONTROL", "AUDIT_READ", "AUDIT_WRITE", "BLOCK_SUSPEND", "BPF",
-      "CHECKPOINT_RESTORE", "CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID",
-      "IPC_LOCK", "IPC_OWNER", "KILL", "LEASE", "LINUX_IMMUTABLE", "MAC_ADMIN", "MAC_OVERRIDE",
-      "MKNOD", "NET_ADMIN", "NET_BIND_SERVICE", "NET_BROADCAST", "NET_RAW", "PERFMON", "SETFCAP",
-      "SETGID", "SETPCAP", "SETUID", "SYSLOG", "SYS_ADMIN", "SYS_BOOT", "SYS_CHROOT",
-      "SYS_MODULE", "SYS_NICE", "SYS_PACCT", "SYS_PTRACE", "SYS_RAWIO", "SYS_RESOURCE",
-      "SYS_TIME", "SYS_TTY_CONFIG", "WAKE_ALARM"};
+      "AUDIT_CONTROL",   "AUDIT_READ",   "AUDIT_WRITE",
+      "BLOCK_SUSPEND",   "BPF",          "CHECKPOINT_RESTORE",
+      "CHOWN",           "DAC_OVERRIDE", "DAC_READ_SEARCH",
+      "FOWNER",          "FSETID",       "IPC_LOCK",
+      "IPC_OWNER",       "KILL",         "LEASE",
+      "LINUX_IMMUTABLE", "MAC_ADMIN",    "MAC_OVERRIDE",
+      "MKNOD",           "NET_ADMIN",    "NET_BIND_SERVICE",
+      "NET_BROADCAST",   "NET_RAW",      "PERFMON",
+      "SETFCAP",         "SETGID",       "SETPCAP",
+      "SETUID",          "SYSLOG",       "SYS_ADMIN",
+      "SYS_BOOT",        "SYS_CHROOT",   "SYS_MODULE",
+      "SYS_NICE",        "SYS_PACCT",    "SYS_PTRACE",
+      "SYS_RAWIO",       "SYS_RESOURCE", "SYS_TIME",
+      "SYS_TTY_CONFIG",  "WAKE_ALARM"};
   if (std::find(std::begin(kCaps), std::end(kCaps), value) == std::end(kCaps)) {
     return PathError(path, StrCat(Q(value), " is not a Linux capability name (without CAP_)"));
   }
@@ -277,7 +293,8 @@ absl::Status CheckHostPath(std::string_view value, std::string_view path) {
 }
 
 absl::Status CheckDevicePath(std::string_view value, std::string_view path) {
-  if (value.substr(0, 5) != "/dev/") return PathError(path, StrCat(Q(value), " is not under /dev/"));
+  if (value.substr(0, 5) != "/dev/")
+    return PathError(path, StrCat(Q(value), " is not under /dev/"));
   return CheckNormalizedPath(value, path);
 }
 

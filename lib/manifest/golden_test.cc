@@ -2,10 +2,9 @@
 // example-v2.json and byte-compares. C8S_UPDATE_GOLDEN=1 rewrites them instead (and the fuzz
 // seed corpus). Files carrying CA signatures (ECDSA, randomized) are checked by verifying the
 // checked-in signature and comparing the signed content.
+#include <catch2/catch_test_macros.hpp>
 #include <cstdlib>
 #include <map>
-
-#include <catch2/catch_test_macros.hpp>
 
 #include "lib/base/fd.h"
 #include "lib/crypto/jcs.h"
@@ -66,8 +65,8 @@ Golden Build() {
   }
   g.files["example-to-v2.diff.txt"] = RenderDiff(Diff(g.v1, g.v2));
 
-  HistoryEntry e1{1, Ok(ManifestHash(g.v1)), std::string(kZeroEntryHash), {},
-                  "2026-11-01T09:00:00Z", ApprovalMode::kOwner};
+  HistoryEntry e1{1,  Ok(ManifestHash(g.v1)), std::string(kZeroEntryHash),
+                  {}, "2026-11-01T09:00:00Z", ApprovalMode::kOwner};
   Approve(g, "approval-gen1", cluster, 1, std::string(kZeroEntryHash), g.v1, alice, "alice",
           &e1.approvals);
   std::string h1 = Ok(EntryHash(e1));

@@ -68,8 +68,8 @@ absl::StatusOr<HistoryEntry> ParseHistoryEntryJson(const Json& doc, std::string_
                    internal::ReadArray(*approvals_json, r.PathOf("approvals")));
   for (size_t i = 0; i < approvals->size(); ++i) {
     std::string ap = Element(r.PathOf("approvals"), i);
-    ASSIGN_OR_RETURN(ObjectReader a, ObjectReader::Open((*approvals)[i], ap,
-                                                        {"owner", "statement", "signature"}));
+    ASSIGN_OR_RETURN(ObjectReader a,
+                     ObjectReader::Open((*approvals)[i], ap, {"owner", "statement", "signature"}));
     Approval approval;
     RETURN_IF_ERROR(a.String("owner", &approval.owner));
     RETURN_IF_ERROR(CheckKeyName(approval.owner, a.PathOf("owner")));
@@ -91,7 +91,8 @@ absl::StatusOr<HistoryEntry> ParseHistoryEntryJson(const Json& doc, std::string_
 
 absl::StatusOr<SignedHistoryEntry> ParseSignedHistoryEntryJson(const Json& doc,
                                                                std::string_view path) {
-  ASSIGN_OR_RETURN(ObjectReader r, ObjectReader::Open(doc, std::string(path), {"entry", "signature"}));
+  ASSIGN_OR_RETURN(ObjectReader r,
+                   ObjectReader::Open(doc, std::string(path), {"entry", "signature"}));
   SignedHistoryEntry s;
   ASSIGN_OR_RETURN(const Json* entry, r.Required("entry"));
   ASSIGN_OR_RETURN(s.entry, ParseHistoryEntryJson(*entry, r.PathOf("entry")));
@@ -145,8 +146,8 @@ absl::StatusOr<SignedHistoryEntry> SignHistoryEntry(const HistoryEntry& entry,
 absl::Status VerifyHistoryEntrySignature(const SignedHistoryEntry& s,
                                          const crypto::PublicKey& ca_public_key) {
   if (ca_public_key.type() != crypto::KeyType::kP256) {
-    return absl::InvalidArgumentError(StrCat("CA key is ", crypto::KeyTypeName(ca_public_key.type()),
-                                             ", want P-256"));
+    return absl::InvalidArgumentError(
+        StrCat("CA key is ", crypto::KeyTypeName(ca_public_key.type()), ", want P-256"));
   }
   ASSIGN_OR_RETURN(Bytes message, SignedMessage(s.entry));
   absl::Status st = ca_public_key.Verify(message, s.signature);

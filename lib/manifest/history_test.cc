@@ -1,9 +1,9 @@
-#include <map>
+#include "lib/manifest/history.h"
 
 #include <catch2/catch_test_macros.hpp>
+#include <map>
 
 #include "lib/manifest/fixtures_for_test.h"
-#include "lib/manifest/history.h"
 #include "lib/manifest/serialize.h"
 
 namespace c8s::manifest {
@@ -52,11 +52,14 @@ struct Chain {
 
   void Append(size_t index, const std::string& owner, const crypto::PrivateKey& key,
               ApprovalMode mode) {
-    HistoryEntry e{static_cast<int64_t>(entries.size() + 1), Ok(ManifestHash(manifests[index])),
-                   Head(), {}, "2026-11-22T10:00:00Z", mode};
+    HistoryEntry e{static_cast<int64_t>(entries.size() + 1),
+                   Ok(ManifestHash(manifests[index])),
+                   Head(),
+                   {},
+                   "2026-11-22T10:00:00Z",
+                   mode};
     if (!owner.empty()) {
-      ApprovalStatement st{ClusterId(ca_pub), e.generation, e.previous_entry_hash,
-                           e.manifest_hash};
+      ApprovalStatement st{ClusterId(ca_pub), e.generation, e.previous_entry_hash, e.manifest_hash};
       e.approvals.push_back({owner, st, Ok(SignApproval(st, key))});
     }
     entries.push_back(Ok(SignHistoryEntry(e, ca)));
@@ -105,7 +108,8 @@ TEST_CASE("history rewrites, gaps and forged entries are detected", "[unit]") {
   SECTION("other CA") {
     auto other = crypto::PrivateKey::Generate(crypto::KeyType::kP256);
     REQUIRE(other.ok());
-    ExpectRefused(VerifyHistory(c.entries, other->GetPublicKey()), "generation 1: bad CA signature");
+    ExpectRefused(VerifyHistory(c.entries, other->GetPublicKey()),
+                  "generation 1: bad CA signature");
   }
   SECTION("generation gap") {
     c.entries.erase(c.entries.begin() + 1);

@@ -41,8 +41,7 @@ absl::StatusOr<std::string> CheckLink(const SignedHistoryEntry& s, const History
         st.manifest_hash != e.manifest_hash) {
       return Refuse(e.generation, StrCat("approval by ", a.owner, " is for generation ",
                                          st.generation, ", predecessor ", st.previous_entry_hash,
-                                         ", manifest ", st.manifest_hash,
-                                         ", not for this entry"));
+                                         ", manifest ", st.manifest_hash, ", not for this entry"));
     }
   }
   return EntryHash(e);
@@ -81,9 +80,9 @@ absl::StatusOr<HistoryHead> VerifyHistory(const std::vector<SignedHistoryEntry>&
       const Manifest* signers = e.generation == 1 ? manifest : active;
       ApprovalMode expected = e.generation == 1 ? ApprovalMode::kOwner : active->approval;
       if (e.mode != expected) {
-        return Refuse(e.generation, StrCat("mode ", ApprovalModeName(e.mode),
-                                           " but the manifest in force requires ",
-                                           ApprovalModeName(expected)));
+        return Refuse(e.generation,
+                      StrCat("mode ", ApprovalModeName(e.mode),
+                             " but the manifest in force requires ", ApprovalModeName(expected)));
       }
       for (const Approval& a : e.approvals) {
         absl::Status st = VerifyApprovalSignature(a.statement, a.signature, a.owner, *signers);
@@ -116,9 +115,9 @@ absl::Status CheckExtends(const HistoryHead& seen, const std::vector<SignedHisto
     if (s.entry.generation != seen.generation) continue;
     ASSIGN_OR_RETURN(std::string hash, EntryHash(s.entry));
     if (hash != seen.entry_hash) {
-      return absl::PermissionDeniedError(StrCat("history rewritten at generation ",
-                                                seen.generation, ": entry hashes to ", hash,
-                                                " but ", seen.entry_hash, " was seen"));
+      return absl::PermissionDeniedError(StrCat("history rewritten at generation ", seen.generation,
+                                                ": entry hashes to ", hash, " but ",
+                                                seen.entry_hash, " was seen"));
     }
     return absl::OkStatus();
   }

@@ -27,9 +27,7 @@ std::string Member(std::string_view path, std::string_view key) {
   return StrCat(path, ".", key);
 }
 
-std::string Element(std::string_view path, size_t index) {
-  return StrCat(path, "[", index, "]");
-}
+std::string Element(std::string_view path, size_t index) { return StrCat(path, "[", index, "]"); }
 
 absl::Status PathError(std::string_view path, std::string_view message) {
   return absl::InvalidArgumentError(StrCat(path.empty() ? "manifest" : path, ": ", message));
@@ -47,8 +45,7 @@ absl::Status ReadBool(const Json& j, std::string_view path, bool* out) {
   return absl::OkStatus();
 }
 
-absl::Status ReadInt(const Json& j, std::string_view path, int64_t min, int64_t max,
-                     int64_t* out) {
+absl::Status ReadInt(const Json& j, std::string_view path, int64_t min, int64_t max, int64_t* out) {
   if (!j.is_number_integer()) return WrongType(j, path, "integer");
   // ParseStrictJson bounds integers to |n| <= 2^53, so both representations fit int64.
   int64_t v = j.is_number_unsigned() ? static_cast<int64_t>(j.get<uint64_t>()) : j.get<int64_t>();
@@ -110,9 +107,7 @@ absl::StatusOr<ObjectReader> ObjectReader::Open(const Json& j, std::string path,
   return ObjectReader(&j, std::move(path));
 }
 
-bool ObjectReader::Has(std::string_view key) const {
-  return json_->contains(std::string(key));
-}
+bool ObjectReader::Has(std::string_view key) const { return json_->contains(std::string(key)); }
 
 absl::StatusOr<const Json*> ObjectReader::Required(std::string_view key) const {
   auto it = json_->find(std::string(key));
@@ -130,8 +125,7 @@ absl::Status ObjectReader::Bool(std::string_view key, bool* out) const {
   return ReadBool(*j, PathOf(key), out);
 }
 
-absl::Status ObjectReader::Int(std::string_view key, int64_t min, int64_t max,
-                               int64_t* out) const {
+absl::Status ObjectReader::Int(std::string_view key, int64_t min, int64_t max, int64_t* out) const {
   ASSIGN_OR_RETURN(const Json* j, Required(key));
   return ReadInt(*j, PathOf(key), min, max, out);
 }

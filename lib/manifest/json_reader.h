@@ -2,18 +2,17 @@
 //
 // Every document c8s signs refuses unknown fields, so each object is opened with the list of
 // its allowed members and typos fail loudly ("identities[0].runtime.privilegd: unknown field"):
-//   ASSIGN_OR_RETURN(ObjectReader r, ObjectReader::Open(j, "identities[0].runtime", {"privileged"}));
-//   RETURN_IF_ERROR(r.Bool("privileged", &out.privileged));
+//   ASSIGN_OR_RETURN(ObjectReader r, ObjectReader::Open(j, "identities[0].runtime",
+//   {"privileged"})); RETURN_IF_ERROR(r.Bool("privileged", &out.privileged));
 #pragma once
 
 #include <cstdint>
 #include <initializer_list>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -30,8 +29,7 @@ absl::Status PathError(std::string_view path, std::string_view message);
 
 absl::Status ReadString(const Json& j, std::string_view path, std::string* out);
 absl::Status ReadBool(const Json& j, std::string_view path, bool* out);
-absl::Status ReadInt(const Json& j, std::string_view path, int64_t min, int64_t max,
-                     int64_t* out);
+absl::Status ReadInt(const Json& j, std::string_view path, int64_t min, int64_t max, int64_t* out);
 absl::Status ReadStringList(const Json& j, std::string_view path, std::vector<std::string>* out);
 absl::Status ReadIntList(const Json& j, std::string_view path, int64_t min, int64_t max,
                          std::vector<int64_t>* out);

@@ -59,12 +59,12 @@ struct SnpPolicy {
 };
 
 struct TdxPolicy {
-  std::vector<std::string> mrtd;                     // set, 96 hex
-  std::vector<std::array<std::string, 4>> rtmrs;     // set of 4-tuples of 96 hex
-  std::vector<std::string> mr_config_id;             // set, 96 hex
-  std::string min_tee_tcb_svn;                       // 32 hex
+  std::vector<std::string> mrtd;                  // set, 96 hex
+  std::vector<std::array<std::string, 4>> rtmrs;  // set of 4-tuples of 96 hex
+  std::vector<std::string> mr_config_id;          // set, 96 hex
+  std::string min_tee_tcb_svn;                    // 32 hex
   bool allow_debug = false;
-  std::vector<std::string> accepted_tcb_status;      // set of Intel TCB status names
+  std::vector<std::string> accepted_tcb_status;  // set of Intel TCB status names
   bool operator==(const TdxPolicy&) const = default;
 };
 
@@ -129,15 +129,15 @@ struct Identity {
   Selector selector;
   std::vector<Container> containers;  // non-empty set
   RuntimePolicy runtime;
-  std::vector<std::string> dns_names;  // set
-  std::vector<int64_t> ports;          // set, 1..65535
+  std::vector<std::string> dns_names;   // set
+  std::vector<int64_t> ports;           // set, 1..65535
   std::vector<std::string> allow_from;  // set of identity refs (or built-in c8s-system refs)
   std::vector<EgressRule> egress;
   bool operator==(const Identity&) const = default;
 };
 
 struct SealedSource {
-  std::string suite;  // "X25519-HKDF-SHA256/AES-128-GCM"
+  std::string suite;       // "X25519-HKDF-SHA256/AES-128-GCM"
   std::string enc;         // base64
   std::string ciphertext;  // base64
   bool operator==(const SealedSource&) const = default;
@@ -153,8 +153,8 @@ struct Secret {
   int64_t version = 1;
   std::optional<SealedSource> sealed;  // exactly one of sealed / vault
   std::optional<VaultSource> vault;
-  std::vector<std::string> release_to;  // non-empty set of identity refs
-  std::string policy;                   // attestation policy name
+  std::vector<std::string> release_to;   // non-empty set of identity refs
+  std::string policy;                    // attestation policy name
   std::optional<std::string> not_after;  // RFC 3339 UTC, YYYY-MM-DDTHH:MM:SSZ
   bool operator==(const Secret&) const = default;
 };
@@ -167,7 +167,7 @@ struct IngressRoute {
 };
 
 struct Ingress {
-  std::string ref;  // set ordered by ref
+  std::string ref;                 // set ordered by ref
   std::vector<std::string> hosts;  // set of DNS names
   std::vector<IngressRoute> routes;
   std::string tls_mode;  // "CDS"

@@ -40,8 +40,8 @@ absl::Status ParseKeys(const ObjectReader& r, std::string_view field, bool recov
   ASSIGN_OR_RETURN(const Json::array_t* arr, ReadArray(*j, path));
   out->assign(arr->size(), NamedKey{});
   for (size_t i = 0; i < arr->size(); ++i) {
-    ASSIGN_OR_RETURN(ObjectReader k, ObjectReader::Open((*arr)[i], Element(path, i),
-                                                        {"name", "publicKey"}));
+    ASSIGN_OR_RETURN(ObjectReader k,
+                     ObjectReader::Open((*arr)[i], Element(path, i), {"name", "publicKey"}));
     RETURN_IF_ERROR(k.String("name", &(*out)[i].name));
     RETURN_IF_ERROR(CheckKeyName((*out)[i].name, k.PathOf("name")));
     RETURN_IF_ERROR(k.String("publicKey", &(*out)[i].public_key_pem));
@@ -53,9 +53,9 @@ absl::Status ParseKeys(const ObjectReader& r, std::string_view field, bool recov
 }
 
 absl::Status ParseSecret(const Json& j, const std::string& path, Secret* out) {
-  ASSIGN_OR_RETURN(ObjectReader r,
-                   ObjectReader::Open(j, path, {"ref", "version", "source", "releaseTo", "policy",
-                                                "notAfter"}));
+  ASSIGN_OR_RETURN(
+      ObjectReader r,
+      ObjectReader::Open(j, path, {"ref", "version", "source", "releaseTo", "policy", "notAfter"}));
   RETURN_IF_ERROR(r.String("ref", &out->ref));
   RETURN_IF_ERROR(CheckRef(out->ref, r.PathOf("ref")));
   RETURN_IF_ERROR(r.Int("version", 1, int64_t{1} << 53, &out->version));
@@ -72,9 +72,8 @@ absl::Status ParseSecret(const Json& j, const std::string& path, Secret* out) {
     SealedSource& out_sealed = out->sealed.emplace();
     RETURN_IF_ERROR(sealed.String("suite", &out_sealed.suite));
     if (out_sealed.suite != "X25519-HKDF-SHA256/AES-128-GCM") {
-      return PathError(sealed.PathOf("suite"),
-                       StrCat("unsupported suite \"", out_sealed.suite,
-                              "\" (want X25519-HKDF-SHA256/AES-128-GCM)"));
+      return PathError(sealed.PathOf("suite"), StrCat("unsupported suite \"", out_sealed.suite,
+                                                      "\" (want X25519-HKDF-SHA256/AES-128-GCM)"));
     }
     RETURN_IF_ERROR(sealed.String("enc", &out_sealed.enc));
     RETURN_IF_ERROR(CheckBase64(out_sealed.enc, sealed.PathOf("enc")));
@@ -103,8 +102,8 @@ absl::Status ParseSecret(const Json& j, const std::string& path, Secret* out) {
 }
 
 absl::Status ParseIngress(const Json& j, const std::string& path, Ingress* out) {
-  ASSIGN_OR_RETURN(ObjectReader r, ObjectReader::Open(j, path, {"ref", "hosts", "routes", "tls",
-                                                                "encrypted"}));
+  ASSIGN_OR_RETURN(ObjectReader r,
+                   ObjectReader::Open(j, path, {"ref", "hosts", "routes", "tls", "encrypted"}));
   RETURN_IF_ERROR(r.String("ref", &out->ref));
   RETURN_IF_ERROR(CheckRef(out->ref, r.PathOf("ref")));
   RETURN_IF_ERROR(r.StringList("hosts", &out->hosts));
@@ -118,8 +117,9 @@ absl::Status ParseIngress(const Json& j, const std::string& path, Ingress* out) 
   out->routes.assign(routes->size(), IngressRoute{});
   for (size_t i = 0; i < routes->size(); ++i) {
     IngressRoute& route = out->routes[i];
-    ASSIGN_OR_RETURN(ObjectReader rr, ObjectReader::Open((*routes)[i], Element(r.PathOf("routes"), i),
-                                                         {"pathPrefix", "identity", "port"}));
+    ASSIGN_OR_RETURN(ObjectReader rr,
+                     ObjectReader::Open((*routes)[i], Element(r.PathOf("routes"), i),
+                                        {"pathPrefix", "identity", "port"}));
     RETURN_IF_ERROR(rr.String("pathPrefix", &route.path_prefix));
     if (route.path_prefix.empty() || route.path_prefix.front() != '/') {
       return PathError(rr.PathOf("pathPrefix"), "must start with /");
@@ -166,10 +166,11 @@ absl::StatusOr<Manifest> ParseManifest(std::string_view text) {
 
 absl::StatusOr<Manifest> ParseManifestJson(const nlohmann::json& doc) {
   Manifest m;
-  ASSIGN_OR_RETURN(ObjectReader r,
-                   ObjectReader::Open(doc, "", {"apiVersion", "trustDomain", "approval", "owners",
-                                                "recoveryKeys", "attestationPolicies", "roles",
-                                                "identities", "secrets", "ingresses"}));
+  ASSIGN_OR_RETURN(
+      ObjectReader r,
+      ObjectReader::Open(doc, "",
+                         {"apiVersion", "trustDomain", "approval", "owners", "recoveryKeys",
+                          "attestationPolicies", "roles", "identities", "secrets", "ingresses"}));
   RETURN_IF_ERROR(r.String("apiVersion", &m.api_version));
   if (m.api_version != kApiVersion) {
     return PathError("apiVersion", StrCat("\"", m.api_version, "\" is not ", kApiVersion));

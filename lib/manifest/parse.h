@@ -6,9 +6,8 @@
 //   // "identities[1].allowFrom[0]: unknown identity \"shop/nope\""
 #pragma once
 
-#include <string_view>
-
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "absl/status/statusor.h"
 #include "lib/manifest/model.h"

@@ -68,10 +68,11 @@ absl::Status ParseContainers(const Json& j, const std::string& path, std::vector
 }
 
 absl::Status ParseRuntime(const Json& j, const std::string& path, RuntimePolicy* out) {
-  ASSIGN_OR_RETURN(ObjectReader r,
-                   ObjectReader::Open(j, path, {"privileged", "hostNetwork", "hostPID", "hostIPC",
-                                                "hostPaths", "devices", "addCapabilities",
-                                                "runAsNonRoot", "readOnlyRootFilesystem"}));
+  ASSIGN_OR_RETURN(
+      ObjectReader r,
+      ObjectReader::Open(j, path,
+                         {"privileged", "hostNetwork", "hostPID", "hostIPC", "hostPaths", "devices",
+                          "addCapabilities", "runAsNonRoot", "readOnlyRootFilesystem"}));
   RETURN_IF_ERROR(r.Bool("privileged", &out->privileged));
   RETURN_IF_ERROR(r.Bool("hostNetwork", &out->host_network));
   RETURN_IF_ERROR(r.Bool("hostPID", &out->host_pid));
@@ -80,8 +81,8 @@ absl::Status ParseRuntime(const Json& j, const std::string& path, RuntimePolicy*
   ASSIGN_OR_RETURN(const Json::array_t* arr, ReadArray(*paths, r.PathOf("hostPaths")));
   out->host_paths.assign(arr->size(), HostPath{});
   for (size_t i = 0; i < arr->size(); ++i) {
-    RETURN_IF_ERROR(ParseHostPath((*arr)[i], Element(r.PathOf("hostPaths"), i),
-                                  &out->host_paths[i]));
+    RETURN_IF_ERROR(
+        ParseHostPath((*arr)[i], Element(r.PathOf("hostPaths"), i), &out->host_paths[i]));
   }
   RETURN_IF_ERROR(CheckSet(
       out->host_paths, r.PathOf("hostPaths"),
@@ -134,8 +135,9 @@ absl::Status ParseEgress(const Json& j, const std::string& path, std::vector<Egr
 
 absl::Status ParseIdentity(const Json& j, const std::string& path, Identity* out) {
   ASSIGN_OR_RETURN(ObjectReader r,
-                   ObjectReader::Open(j, path, {"ref", "selector", "containers", "runtime",
-                                                "dnsNames", "ports", "allowFrom", "egress"}));
+                   ObjectReader::Open(j, path,
+                                      {"ref", "selector", "containers", "runtime", "dnsNames",
+                                       "ports", "allowFrom", "egress"}));
   RETURN_IF_ERROR(r.String("ref", &out->ref));
   RETURN_IF_ERROR(CheckRef(out->ref, r.PathOf("ref")));
   ASSIGN_OR_RETURN(const Json* selector, r.Required("selector"));

@@ -16,8 +16,7 @@ absl::Status ParseEgress(const Json& j, const std::string& path, std::vector<Egr
 absl::Status ParsePorts(const Json& j, const std::string& path, std::vector<int64_t>* out);
 absl::Status ParseRefSet(const Json& j, const std::string& path, std::vector<std::string>* out);
 absl::Status ParseIdentity(const Json& j, const std::string& path, Identity* out);
-absl::Status ParseAttestationPolicy(const Json& j, const std::string& path,
-                                    AttestationPolicy* out);
+absl::Status ParseAttestationPolicy(const Json& j, const std::string& path, AttestationPolicy* out);
 // Cross-references: roles, allowFrom, releaseTo, routes, owners in Owner mode.
 absl::Status CheckReferences(const Manifest& m);
 

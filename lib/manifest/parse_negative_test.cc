@@ -1,8 +1,7 @@
 // Every refusal the parser owes a verifier, table-driven: each case mutates the valid example
 // and must fail with a message naming the path and the check.
-#include <functional>
-
 #include <catch2/catch_test_macros.hpp>
+#include <functional>
 
 #include "lib/crypto/jcs.h"
 #include "lib/manifest/fixtures_for_test.h"
@@ -75,27 +74,44 @@ TEST_CASE("invalid manifests are refused with the JSON path", "[unit]") {
        "identities[0].runtime.devices[0]: \"/dev/sev-guest\" would expose /dev/sev-guest"},
       {"tdx device", [](Json& m) { Api(m)["runtime"]["devices"] = {"/dev/tdx_guest"}; },
        "can never be allowed"},
-      {"host /dev", [](Json& m) {
+      {"host /dev",
+       [](Json& m) {
          Api(m)["runtime"]["hostPaths"] = {{{"path", "/dev"}, {"readOnly", true}}};
-       }, "would expose /dev/sev"},
-      {"configfs-tsm", [](Json& m) {
+       },
+       "would expose /dev/sev"},
+      {"configfs-tsm",
+       [](Json& m) {
          Api(m)["runtime"]["hostPaths"] = {{{"path", "/sys/kernel/config"}, {"readOnly", true}}};
-       }, "would expose /sys/kernel/config/tsm"},
-      {"host root", [](Json& m) {
+       },
+       "would expose /sys/kernel/config/tsm"},
+      {"host root",
+       [](Json& m) {
          Api(m)["runtime"]["hostPaths"] = {{{"path", "/"}, {"readOnly", true}}};
-       }, "can never be allowed"},
-      {"dot-dot path", [](Json& m) {
+       },
+       "can never be allowed"},
+      {"dot-dot path",
+       [](Json& m) {
          Api(m)["runtime"]["hostPaths"] = {{{"path", "/var/../dev/sev"}, {"readOnly", true}}};
-       }, "not normalized"},
+       },
+       "not normalized"},
       {"CAP_ prefix", [](Json& m) { Api(m)["runtime"]["addCapabilities"] = {"CAP_SYS_ADMIN"}; },
        "not a Linux capability name"},
-      {"unsorted set", [](Json& m) { Api(m)["allowFrom"] = {"shop/web", "c8s-system/ingress"}; },
+      {"unsorted set",
+       [](Json& m) {
+         Api(m)["allowFrom"] = {"shop/web", "c8s-system/ingress"};
+       },
        "identities[0].allowFrom[1]: \"c8s-system/ingress\" sorts before \"shop/web\""},
-      {"duplicate in set", [](Json& m) { Api(m)["ports"] = {8080, 8080}; },
+      {"duplicate in set",
+       [](Json& m) {
+         Api(m)["ports"] = {8080, 8080};
+       },
        "identities[0].ports[1]: duplicate entry 8080"},
       {"unsorted identities", [](Json& m) { std::swap(m["identities"][0], m["identities"][1]); },
        "identities[1]: \"shop/api\" sorts before \"shop/web\""},
-      {"unsorted products", [](Json& m) { Snp(m)["products"] = {"Milan", "Genoa"}; },
+      {"unsorted products",
+       [](Json& m) {
+         Snp(m)["products"] = {"Milan", "Genoa"};
+       },
        "sorts before"},
       {"bad ref", [](Json& m) { Api(m)["ref"] = "api"; }, "not a namespace/name reference"},
       {"unknown allowFrom", [](Json& m) { Api(m)["allowFrom"] = {"shop/nope"}; },
@@ -108,9 +124,11 @@ TEST_CASE("invalid manifests are refused with the JSON path", "[unit]") {
        "roles.cds: unknown attestation policy"},
       {"unknown secret policy", [](Json& m) { m["secrets"][0]["policy"] = "p"; },
        "secrets[0].policy: unknown attestation policy"},
-      {"sealed and vault", [](Json& m) {
+      {"sealed and vault",
+       [](Json& m) {
          m["secrets"][0]["source"]["vault"] = {{"path", "kv/x"}, {"key", "k"}};
-       }, "secrets[0].source: must hold exactly one of sealed, vault"},
+       },
+       "secrets[0].source: must hold exactly one of sealed, vault"},
       {"no source", [](Json& m) { m["secrets"][0]["source"] = Json::object(); },
        "exactly one of sealed, vault"},
       {"bad base64", [](Json& m) { m["secrets"][0]["source"]["sealed"]["enc"] = "not base64!"; },
@@ -121,16 +139,18 @@ TEST_CASE("invalid manifests are refused with the JSON path", "[unit]") {
        "does not listen on port 9"},
       {"no owners", [](Json& m) { m["owners"] = Json::array(); },
        "owners: must not be empty in Owner approval mode"},
-      {"X25519 owner key", [](Json& m) {
-         m["owners"][0]["publicKey"] = m["recoveryKeys"][0]["publicKey"];
-       }, "owners[0].publicKey: X25519 key not allowed (want P-256 or Ed25519)"},
-      {"Ed25519 recovery key", [](Json& m) {
-         m["recoveryKeys"][0]["publicKey"] = m["owners"][0]["publicKey"];
-       }, "recoveryKeys[0].publicKey: Ed25519 key not allowed (want X25519)"},
-      {"non-canonical PEM", [](Json& m) {
+      {"X25519 owner key",
+       [](Json& m) { m["owners"][0]["publicKey"] = m["recoveryKeys"][0]["publicKey"]; },
+       "owners[0].publicKey: X25519 key not allowed (want P-256 or Ed25519)"},
+      {"Ed25519 recovery key",
+       [](Json& m) { m["recoveryKeys"][0]["publicKey"] = m["owners"][0]["publicKey"]; },
+       "recoveryKeys[0].publicKey: Ed25519 key not allowed (want X25519)"},
+      {"non-canonical PEM",
+       [](Json& m) {
          std::string pem = m["owners"][0]["publicKey"];
          m["owners"][0]["publicKey"] = pem.substr(0, pem.size() - 1);
-       }, "not in canonical form"},
+       },
+       "not in canonical form"},
       {"garbage PEM", [](Json& m) { m["owners"][0]["publicKey"] = "hello"; },
        "owners[0].publicKey: not a PEM public key"},
       {"host bits in egress", [](Json& m) { Api(m)["egress"][0]["cidr"] = "203.0.113.1/24"; },

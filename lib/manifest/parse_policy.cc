@@ -36,9 +36,9 @@ absl::Status EnumSet(const ObjectReader& r, std::string_view key,
 
 absl::Status ParseSnp(const Json& j, const std::string& path, SnpPolicy* out) {
   ASSIGN_OR_RETURN(ObjectReader r,
-                   ObjectReader::Open(j, path, {"measurements", "minTcb", "products", "allowDebug",
-                                                "allowMigrationAgent", "hostData", "chipIds",
-                                                "minAbi"}));
+                   ObjectReader::Open(j, path,
+                                      {"measurements", "minTcb", "products", "allowDebug",
+                                       "allowMigrationAgent", "hostData", "chipIds", "minAbi"}));
   RETURN_IF_ERROR(HexSet(r, "measurements", 96, &out->measurements));
   ASSIGN_OR_RETURN(const Json* tcb_json, r.Required("minTcb"));
   ASSIGN_OR_RETURN(ObjectReader tcb,
@@ -67,8 +67,9 @@ std::string DescribeRtmrs(const std::array<std::string, 4>& r) {
 
 absl::Status ParseTdx(const Json& j, const std::string& path, TdxPolicy* out) {
   ASSIGN_OR_RETURN(ObjectReader r,
-                   ObjectReader::Open(j, path, {"mrtd", "rtmrs", "mrConfigId", "minTeeTcbSvn",
-                                                "allowDebug", "acceptedTcbStatus"}));
+                   ObjectReader::Open(j, path,
+                                      {"mrtd", "rtmrs", "mrConfigId", "minTeeTcbSvn", "allowDebug",
+                                       "acceptedTcbStatus"}));
   RETURN_IF_ERROR(HexSet(r, "mrtd", 96, &out->mrtd));
   ASSIGN_OR_RETURN(const Json* rtmrs_json, r.Required("rtmrs"));
   ASSIGN_OR_RETURN(const Json::array_t* rtmrs, ReadArray(*rtmrs_json, r.PathOf("rtmrs")));
@@ -85,8 +86,8 @@ absl::Status ParseTdx(const Json& j, const std::string& path, TdxPolicy* out) {
       out->rtmrs[i][k] = values[k];
     }
   }
-  RETURN_IF_ERROR(CheckSet(out->rtmrs, r.PathOf("rtmrs"),
-                           std::less<std::array<std::string, 4>>(), &DescribeRtmrs));
+  RETURN_IF_ERROR(CheckSet(out->rtmrs, r.PathOf("rtmrs"), std::less<std::array<std::string, 4>>(),
+                           &DescribeRtmrs));
   RETURN_IF_ERROR(HexSet(r, "mrConfigId", 96, &out->mr_config_id));
   RETURN_IF_ERROR(r.String("minTeeTcbSvn", &out->min_tee_tcb_svn));
   RETURN_IF_ERROR(CheckLowerHex(out->min_tee_tcb_svn, 32, r.PathOf("minTeeTcbSvn")));

@@ -1,5 +1,4 @@
 #include <algorithm>
-
 #include <catch2/catch_test_macros.hpp>
 
 #include "lib/crypto/hash.h"

@@ -74,9 +74,8 @@ Json IdentityJson(const Identity& id) {
 Json SecretJson(const Secret& s) {
   Json source = Json::object();
   if (s.sealed) {
-    source["sealed"] = {{"suite", s.sealed->suite},
-                        {"enc", s.sealed->enc},
-                        {"ciphertext", s.sealed->ciphertext}};
+    source["sealed"] = {
+        {"suite", s.sealed->suite}, {"enc", s.sealed->enc}, {"ciphertext", s.sealed->ciphertext}};
   }
   if (s.vault) source["vault"] = {{"path", s.vault->path}, {"key", s.vault->key}};
   Json out = {{"ref", s.ref},
@@ -117,7 +116,8 @@ Json ToJson(const std::vector<Container>& containers) {
 
 Json ToJson(const RuntimePolicy& r) {
   Json paths = Json::array();
-  for (const HostPath& h : r.host_paths) paths.push_back({{"path", h.path}, {"readOnly", h.read_only}});
+  for (const HostPath& h : r.host_paths)
+    paths.push_back({{"path", h.path}, {"readOnly", h.read_only}});
   return {{"privileged", r.privileged},
           {"hostNetwork", r.host_network},
           {"hostPID", r.host_pid},
@@ -167,6 +167,8 @@ absl::StatusOr<std::string> ManifestHash(const Manifest& manifest) {
   return crypto::Sha256Prefixed(AsBytes(canon));
 }
 
-std::string PrettyJson(const nlohmann::json& doc) { return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"; }
+std::string PrettyJson(const nlohmann::json& doc) {
+  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
 
 }  // namespace c8s::manifest

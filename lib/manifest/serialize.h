@@ -8,9 +8,8 @@
 // the model holds everything the document said, and nothing more.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "lib/manifest/model.h"
