@@ -1,5 +1,6 @@
 #include "node-agent/ebpf/policy_maps.h"
 
+#include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -167,6 +168,32 @@ absl::Status PolicyMaps::ResetCounters() {
   for (uint32_t i = 0; i < C8S_COUNTERS; ++i)
     RETURN_IF_ERROR(Update(counters_.get(), &i, zeros.data(), "c8s_counters"));
   return absl::OkStatus();
+}
+
+absl::StatusOr<Endpoint> PolicyMaps::OriginalDestination(const Endpoint& pod_source) const {
+  static constexpr uint8_t kMappedPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  c8s_sock_tuple key{};
+  key.port = htons(pod_source.port);
+  const IpAddr& a = pod_source.addr;
+  if (a.family == 6 && std::memcmp(a.bytes, kMappedPrefix, 12) == 0) {
+    key.family = C8S_FAM_V4;
+    std::memcpy(key.addr, a.bytes + 12, 4);
+  } else {
+    key.family = a.family == 4 ? C8S_FAM_V4 : C8S_FAM_V6;
+    std::memcpy(key.addr, a.bytes, 16);
+  }
+  c8s_orig_dst orig{};
+  if (bpf_map_lookup_elem(orig_by_tuple_.get(), &key, &orig) != 0) {
+    if (errno == ENOENT)
+      return absl::NotFoundError(StrCat("no original destination for ", FormatIp(a), " port ",
+                                        pod_source.port));
+    return ErrnoStatus("lookup c8s_orig_by_tuple", errno);
+  }
+  Endpoint out;
+  out.addr.family = orig.family == C8S_FAM_V4 ? 4 : 6;
+  std::memcpy(out.addr.bytes, orig.addr, orig.family == C8S_FAM_V4 ? 4 : 16);
+  out.port = ntohs(orig.port);
+  return out;
 }
 
 }  // namespace c8s::ebpf

@@ -6,6 +6,7 @@
 //   ASSIGN_OR_RETURN(PolicyMaps maps, PolicyMaps::Open("/sys/fs/bpf/c8s/maps"));
 //   RETURN_IF_ERROR(maps.Apply(compiled));
 //   ASSIGN_OR_RETURN(auto counters, maps.Counters());
+//   ASSIGN_OR_RETURN(Endpoint orig, maps.OriginalDestination(accepted_peer));
 #pragma once
 
 #include <array>
@@ -16,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "bpf/shared/c8s_structs.h"
 #include "lib/base/fd.h"
+#include "node-agent/ebpf/policy_bundle.h"
 #include "node-agent/ebpf/policy_compiler.h"
 
 namespace c8s::ebpf {
@@ -48,6 +50,10 @@ class PolicyMaps {
   // Packets counted for (dir, reason), summed over CPUs.
   absl::StatusOr<uint64_t> Count(uint32_t dir, uint32_t reason) const;
   absl::Status ResetCounters();
+  // The destination a pod asked for before connect4/6 redirected it to the mesh listener, by
+  // the (pod address, source port) the proxy sees on accept; NotFound once the socket closed.
+  // An IPv4-mapped IPv6 peer address is looked up as IPv4.
+  absl::StatusOr<Endpoint> OriginalDestination(const Endpoint& pod_source) const;
   int events_fd() const { return events_.get(); }
   int orig_by_tuple_fd() const { return orig_by_tuple_.get(); }
 
