@@ -102,10 +102,10 @@ TEST_CASE("real kubectl: apply, get -o wide, describe, wait, watch, delete --wai
 
   Output first = env.Kubectl("apply -f crds/samples/");
   REQUIRE(first.code == 0);
-  CHECK(Count(first.text, " created") == 6);
+  CHECK(Count(first.text, " created") == 7);
   Output second = env.Kubectl("apply -f crds/samples/");
   REQUIRE(second.code == 0);
-  CHECK(Count(second.text, " unchanged") == 6);
+  CHECK(Count(second.text, " unchanged") == 7);
   CHECK(Count(second.text, "configured") == 0);
 
   Output wide = env.Kubectl("get confidentialclusters -o wide");
