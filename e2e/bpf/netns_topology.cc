@@ -148,6 +148,16 @@ Topology::Topology() {
   std::memcpy(pod1_gateway_mac.data(), ifr.ifr_hwaddr.sa_data, 6);
 }
 
+Topology::~Topology() {
+  // A child still in a pod cgroup would keep the cgroup from being removed.
+  for (pid_t pid : children_) {
+    int status = 0;
+    if (::waitpid(pid, &status, WNOHANG) != 0) continue;  // reaped already, or just exited
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+  }
+}
+
 pid_t Topology::StartInPod(const Pod& pod, const std::function<int()>& fn) const {
   int netns = OpenNetns(pod.netns);
   REQUIRE(netns >= 0);
@@ -161,6 +171,7 @@ pid_t Topology::StartInPod(const Pod& pod, const std::function<int()>& fn) const
     ::_exit(fn());
   }
   ::close(netns);
+  children_.push_back(pid);
   return pid;
 }
 

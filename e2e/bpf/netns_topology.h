@@ -59,7 +59,7 @@ struct Pod {
 class Topology {
  public:
   Topology();
-  ~Topology() = default;
+  ~Topology();  // kills pod children still running, then the cleanups run
   Topology(const Topology&) = delete;
   Topology& operator=(const Topology&) = delete;
 
@@ -76,6 +76,9 @@ class Topology {
   std::string proxy_cgroup;  // stands in for the mesh proxy's cgroup
   Pod pod1, pod2;
   std::array<uint8_t, 6> pod1_gateway_mac{};  // node 1's side of pod 1's veth
+
+ private:
+  mutable std::vector<pid_t> children_;  // a failed check may leave one running
 };
 
 }  // namespace c8s::e2e
