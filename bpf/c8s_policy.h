@@ -35,6 +35,19 @@ static __always_inline __u32 c8s_policy_lookup(__u32 slot, __u8 family, const __
   }
   struct c8s_lpm_value *v = bpf_map_lookup_elem(&c8s_rules, &k);
   if (!v) return C8S_POLICY_NONE;
+  __u32 count = v->count;
+  if (count <= C8S_LPM_INLINE_PORTS) { /* small rule set: no hash lookup at all */
+    __u32 exact = C8S_POLICY_NONE, any = C8S_POLICY_NONE;
+#pragma unroll
+    for (int i = 0; i < C8S_LPM_INLINE_PORTS; i++) {
+      struct c8s_port_entry e = v->ports[i];
+      if ((__u32)i < count && e.proto == proto) {
+        if (e.port == port) exact = e.kind;
+        else if (e.port == 0) any = e.kind;
+      }
+    }
+    return exact != C8S_POLICY_NONE ? exact : any;
+  }
   struct c8s_port_key pk = {.rule_set = v->rule_set, .slot = slot, .proto = proto, .port = port};
   struct c8s_port_value *pv = bpf_map_lookup_elem(&c8s_ports, &pk);
   if (pv) return pv->kind;

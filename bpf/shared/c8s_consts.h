@@ -9,7 +9,7 @@
 
 /* Bumped whenever a pinned map's key or value layout changes; the agent refuses (or migrates)
  * pinned maps whose c8s_state.version differs. 2: c8s_port_value.kind, infrastructure entries
- * in c8s_rules/c8s_ports. */
+ * in c8s_rules/c8s_ports, inline port entries in c8s_lpm_value. */
 #define C8S_LAYOUT_VERSION 2
 
 /* Address families inside keys (not AF_*: those differ between BPF and libc headers). */

@@ -42,8 +42,21 @@ struct c8s_lpm_key {
   __u32 addr[4];
 };
 
+/* A rule set's (protocol, port) entry held inline in its trie value. */
+struct c8s_port_entry {
+  __u8 proto;
+  __u8 kind;  /* as c8s_port_value.kind */
+  __u16 port; /* network order; 0 = every port of the protocol */
+};
+
+/* Rule sets with at most C8S_LPM_INLINE_PORTS entries (nearly all: a CIDR with a few ports) are
+ * decided from the trie value alone; larger ones through c8s_ports, which always holds every
+ * entry of every rule set. */
+#define C8S_LPM_INLINE_PORTS 4
 struct c8s_lpm_value {
-  __u32 rule_set; /* index into c8s_ports; for c8s_mesh_cidrs: 1 */
+  __u32 rule_set; /* rule set id in c8s_ports; for c8s_mesh_cidrs: 1 */
+  __u32 count;    /* entries of the rule set; <= C8S_LPM_INLINE_PORTS: all in ports[] */
+  struct c8s_port_entry ports[C8S_LPM_INLINE_PORTS];
 };
 
 /* c8s_ports: (rule set, protocol, port) -> what allows it. port 0 = every port of the protocol.

@@ -15,6 +15,7 @@ static_assert(kPlain<c8s_state> && sizeof(c8s_state) == 16);
 static_assert(sizeof(c8s_slot_config) == 32);
 static_assert(sizeof(c8s_lpm_key) == 24 && offsetof(c8s_lpm_key, addr) == 8);
 static_assert(sizeof(c8s_port_key) == 8);
+static_assert(sizeof(c8s_port_entry) == 4 && sizeof(c8s_lpm_value) == 8 + 4 * C8S_LPM_INLINE_PORTS);
 static_assert(sizeof(c8s_infra_key) == 24 && offsetof(c8s_infra_key, addr) == 8);
 static_assert(sizeof(c8s_ct_key) == 40);
 static_assert(sizeof(c8s_ct_value) == 16);

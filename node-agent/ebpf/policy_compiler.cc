@@ -153,8 +153,17 @@ absl::StatusOr<CompiledPolicy> CompilePolicy(const PolicyBundle& bundle,
       for (const auto& [port, kind] : it->second.second) MergeKind(ports, port, kind);
     }
     ++rule_set;
-    out.rules.push_back({LpmKeyFor(c), c8s_lpm_value{rule_set}});
-    for (const auto& [proto_port, kind] : ports) {
+    c8s_lpm_value value{};
+    value.rule_set = rule_set;
+    value.count = static_cast<uint32_t>(ports.size());
+    if (ports.size() <= C8S_LPM_INLINE_PORTS) {
+      size_t i = 0;
+      for (const auto& [proto_port, kind] : ports)
+        value.ports[i++] = c8s_port_entry{proto_port.first, static_cast<uint8_t>(kind),
+                                          htons(proto_port.second)};
+    }
+    out.rules.push_back({LpmKeyFor(c), value});
+    for (const auto& [proto_port, kind] : ports) {  // always: the complete view
       c8s_port_key pk{};
       pk.rule_set = rule_set;
       pk.proto = proto_port.first;

@@ -122,7 +122,8 @@ absl::Status PolicyMaps::Apply(const CompiledPolicy& p) {
     key.slot = static_cast<__u8>(next);
     return Update(fd, &key, value, what);
   };
-  c8s_lpm_value one{1};
+  c8s_lpm_value one{};
+  one.rule_set = 1;
   for (const auto& [k, v] : p.rules) RETURN_IF_ERROR(put(rules_.get(), k, &v, "c8s_rules"));
   for (const auto& [k, v] : p.ports) RETURN_IF_ERROR(put(ports_.get(), k, &v, "c8s_ports"));
   for (const auto& [k, v] : p.infra) RETURN_IF_ERROR(put(infra_.get(), k, &v, "c8s_infra"));

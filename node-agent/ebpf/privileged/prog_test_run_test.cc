@@ -162,6 +162,45 @@ TEST_CASE("mesh port from another cgroup is dropped; generations only move forwa
   CHECK(!fx.maps->Apply(TestPolicy(6, 0)).ok());
 }
 
+TEST_CASE("rule sets beyond the inline entries are decided through c8s_ports; a rule never "
+          "opens a peer's mesh port", "[privileged][bpf]") {
+  C8S_REQUIRE_PRIVILEGED_OR_SKIP("BPF_PROG_TEST_RUN");
+  BpfFixture fx;
+  auto bundle = ParsePolicyBundle(TestBundleJson(3));
+  REQUIRE(bundle.ok());
+  EgressRule many;  // 6 ports + every UDP port: more than C8S_LPM_INLINE_PORTS entries
+  many.cidr = *ParseCidr("192.0.2.0/24");
+  many.ports = {21, 22, 23, 25, 80, 8080};
+  bundle->egress.push_back(many);
+  EgressRule udp_any;
+  udp_any.cidr = many.cidr;
+  udp_any.proto = Proto::kUdp;
+  bundle->egress.push_back(udp_any);
+  EgressRule peer_net;  // covers node-2 (10.0.0.12) including its mesh port
+  peer_net.cidr = *ParseCidr("10.0.0.0/24");
+  bundle->egress.push_back(peer_net);
+  NodeSettings node;
+  node.node_name = "node-1";
+  node.proxy_cgroup_id = OwnCgroupId() + 1000000;  // not us
+  auto compiled = CompilePolicy(*bundle, node);
+  REQUIRE(compiled.ok());
+  fx.Apply(*compiled);
+  const char* us = "10.0.0.11";
+  auto run = [&](const std::vector<uint8_t>& frame) { return fx.Run(fx.tc->egress_fd(), frame); };
+  CHECK(run(Packet().V4(us, "192.0.2.9").Tcp(40000, 8080).Build()) == kTcxNext);
+  CHECK(run(Packet().V4(us, "192.0.2.9").Tcp(40000, 21).Build()) == kTcxNext);
+  CHECK(run(Packet().V4(us, "192.0.2.9").Udp(40000, 5555).Build()) == kTcxNext);  // port 0
+  CHECK(fx.Count(C8S_DIR_EGRESS, C8S_R_ALLOW_RULE) == 3);
+  CHECK(run(Packet().V4(us, "192.0.2.9").Tcp(40000, 443).Build()) == kTcxDrop);
+  CHECK(fx.Count(C8S_DIR_EGRESS, C8S_R_DENY_NO_RULE) == 1);
+  // node-2's other ports are the rule's; its mesh port stays proxy-only.
+  CHECK(run(Packet().V4(us, "10.0.0.12").Tcp(40001, 9999).Build()) == kTcxNext);
+  CHECK(run(Packet().V4(us, "10.0.0.12").Tcp(40001, 15443).Build()) == kTcxDrop);
+  CHECK(fx.Count(C8S_DIR_EGRESS, C8S_R_DENY_MESH_NOT_PROXY) == 1);
+  CHECK(run(Packet().V4(us, "10.0.0.5").Tcp(40002, 7443).Build()) == kTcxNext);  // CDS
+  CHECK(fx.Count(C8S_DIR_EGRESS, C8S_R_ALLOW_INFRA) == 1);
+}
+
 int OnEvent(void* ctx, void* data, size_t size) {
   auto* events = static_cast<std::vector<c8s_deny_event>*>(ctx);
   if (size >= sizeof(c8s_deny_event)) events->push_back(*static_cast<c8s_deny_event*>(data));
