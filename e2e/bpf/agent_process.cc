@@ -60,7 +60,8 @@ int RunAgent(const std::string& netns, const std::vector<std::string>& args, std
   pid_t pid = StartAgent(netns, args, out != nullptr ? &fd : nullptr);
   if (out != nullptr) {
     char buf[4096];
-    for (ssize_t n; (n = ::read(fd, buf, sizeof(buf))) > 0;) out->append(buf, static_cast<size_t>(n));
+    for (ssize_t n; (n = ::read(fd, buf, sizeof(buf))) > 0;)
+      out->append(buf, static_cast<size_t>(n));
     ::close(fd);
   }
   return WaitChild(pid, 30000);
