@@ -76,6 +76,7 @@ absl::StatusOr<std::unique_ptr<httplib::SSLClient>> Client::Connect() {
   }
   c->enable_server_certificate_verification(!config_.insecure_skip_verify);
   c->set_keep_alive(true);
+  c->set_tcp_nodelay(true);  // header and body go out as two writes: no Nagle delay
   c->set_url_encode(false);  // Query() already encodes
   c->set_connection_timeout(5, 0);
   c->set_read_timeout(60, 0);
