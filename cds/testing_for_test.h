@@ -1,0 +1,102 @@
+// Test-only world for the CDS unit tests: a Cds on memory storage with a FakeClock, the
+// example manifest with a simulated node policy, owner keys, and simulated SEV-SNP nodes.
+//
+//   World w;  w.ClaimOrDie();
+//   NodeJoinInput in = w.Join("node-1");               // fresh key, challenge, evidence
+//   auto cert = w.cds->IssueNode(in, {});
+#pragma once
+
+#include <catch2/catch_test_macros.hpp>
+#include <memory>
+#include <string>
+
+#include "cds/cds.h"
+#include "lib/attest/report_data.h"
+#include "lib/attest/simulated_snp.h"
+#include "lib/crypto/hash.h"
+#include "lib/manifest/approval.h"
+#include "lib/manifest/fixtures_for_test.h"
+#include "lib/manifest/serialize.h"
+
+namespace c8s::cds::testing {
+
+// Simulated SNP platforms, created once per process (RSA key generation is slow).
+inline attest::SimulatedSnp& Sim(int which = 0) {
+  static std::unique_ptr<attest::SimulatedSnp> sims[3];
+  if (!sims[which]) {
+    attest::SimulatedSnpConfig c;
+    if (which == 1) c.policy |= 1ull << 19;                       // debug guest
+    if (which == 2) c.tcb.microcode = 100;                        // below minTcb
+    auto s = attest::SimulatedSnp::Create(c);
+    REQUIRE(s.ok());
+    sims[which] = std::move(*s);
+  }
+  return *sims[which];
+}
+
+// example.json with the node role accepting Sim(0): simulated, measurement 0x5a * 48.
+inline manifest::Manifest NodeManifest(bool allow_simulated = true) {
+  manifest::Manifest m = manifest::testing::LoadFixtureManifest("example.json");
+  manifest::AttestationPolicy& p = m.attestation_policies[m.roles.nodes];
+  p.allow_simulated = allow_simulated;
+  p.snp->measurements = {HexEncode(Bytes(48, 0x5a))};
+  p.snp->min_tcb = {3, 0, 8, 115, 0};
+  p.snp->products = {"Milan"};
+  p.snp->host_data = {};
+  p.snp->chip_ids = {};
+  p.snp->min_abi = {0, 0};
+  return m;
+}
+
+inline std::string Json(const manifest::Manifest& m) { return *manifest::CanonicalBytes(m); }
+
+struct World {
+  FakeClock clock{absl::FromUnixSeconds(1'790'000'000)};
+  MemoryStorage storage;
+  Bytes seed = crypto::RandomBytes(32);
+  crypto::PrivateKey alice = manifest::testing::LoadFixturePrivateKey("owner-alice.key.pem");
+  crypto::PrivateKey bob = manifest::testing::LoadFixturePrivateKey("owner-bob.key.pem");
+  manifest::Manifest m1 = NodeManifest();
+  std::unique_ptr<Cds> cds;
+
+  explicit World(CdsOptions options = {}) {
+    for (int i = 0; i < 3; ++i) options.simulated_roots.push_back(ToBytes(Sim(i).ArkPem()));
+    auto c = Cds::Open(seed, &storage, options, clock, nullptr);
+    INFO(c.status().ToString());
+    REQUIRE(c.ok());
+    cds = std::move(*c);
+  }
+  std::string cluster() { return cds->Attestation().cluster; }
+
+  manifest::ApprovalStatement Next(const manifest::Manifest& m) {
+    AttestationInfo info = cds->Attestation();
+    return {info.cluster, info.generation + 1, info.head_hash, *manifest::ManifestHash(m)};
+  }
+  static std::string Text(const manifest::ApprovalStatement& st) {
+    return *manifest::CanonicalBytes(st);
+  }
+  Bytes Sign(const manifest::ApprovalStatement& st, const crypto::PrivateKey& key) {
+    return *manifest::SignApproval(st, key);
+  }
+  void ClaimOrDie() {
+    manifest::ApprovalStatement st = Next(m1);
+    auto a = cds->Claim(Json(m1), Text(st), "alice", Sign(st, alice));
+    INFO(a.status().ToString());
+    REQUIRE(a.ok());
+  }
+
+  // A fresh P-256 key, a CSR, a challenge, and evidence from `sim` bound to both (or to
+  // `bind_key` when given: evidence bound to another key).
+  NodeJoinInput Join(std::string name, int sim = 0, const crypto::PrivateKey* bind_key = nullptr) {
+    auto key = crypto::PrivateKey::Generate(crypto::KeyType::kP256);
+    auto csr = crypto::CertificateRequest::Create(*key, {name}, {});
+    Challenge c = cds->NewChallenge();
+    Bytes spki = (bind_key ? *bind_key : *key).GetPublicKey().SpkiDer();
+    auto ev = Sim(sim).GetEvidence(attest::NodeReportData(c.token, spki));
+    REQUIRE(ev.ok());
+    ev->platform = attest::Platform::kSimulatedSevSnp;
+    return NodeJoinInput{csr->ToDer(), *ev, c.token, name};
+  }
+};
+
+}  // namespace c8s::cds::testing
