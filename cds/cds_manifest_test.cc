@@ -56,7 +56,7 @@ TEST_CASE("cds: refused claims and approvals change nothing", "[unit]") {
          auto st = w.Next(w.m1);
          return w.cds->Claim(Json(w.m1), World::Text(st), "bob", w.Sign(st, w.bob)).status();
        },
-       "claim refused: "},
+       "claim refused: unknown owner \"bob\" (owners: [alice])"},
       {"claim signed by another key under alice's name", 0,
        [&](World& w) {
          auto st = w.Next(w.m1);
