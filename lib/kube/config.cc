@@ -6,6 +6,7 @@
 #include "lib/base/fd.h"
 #include "lib/base/status.h"
 #include "lib/base/strings.h"
+#include "lib/kube/json_util.h"
 #include "lib/kube/yaml.h"
 
 namespace c8s::kube {
@@ -15,7 +16,8 @@ const nlohmann::json* FindNamed(const nlohmann::json& doc, const char* list,
                                 const std::string& name, const char* inner) {
   if (!doc.contains(list) || !doc[list].is_array()) return nullptr;
   for (const auto& e : doc[list]) {
-    if (e.is_object() && e.value("name", "") == name && e.contains(inner) && e[inner].is_object()) {
+    if (e.is_object() && GetString(e, "name") == name && e.contains(inner) &&
+        e[inner].is_object()) {
       return &e[inner];
     }
   }
@@ -25,12 +27,12 @@ const nlohmann::json* FindNamed(const nlohmann::json& doc, const char* list,
 // "<field>-data" (base64) or "<field>" (a file path).
 absl::StatusOr<std::string> DataOrFile(const nlohmann::json& obj, const std::string& field,
                                        const std::string& base_dir) {
-  std::string data = obj.value(field + "-data", "");
+  std::string data = GetString(obj, field + "-data");
   if (!data.empty()) {
     ASSIGN_OR_RETURN(Bytes raw, Base64Decode(data));
     return std::string(raw.begin(), raw.end());
   }
-  std::string file = obj.value(field, "");
+  std::string file = GetString(obj, field);
   if (file.empty()) return std::string();
   if (file[0] != '/') file = base_dir + "/" + file;
   return Annotate(ReadFile(file), StrCat("kubeconfig ", field));
@@ -81,18 +83,18 @@ absl::StatusOr<KubeConfig> ParseKubeconfig(std::string_view text, const std::str
   }
   const nlohmann::json& doc = docs[0];
   std::string context_name =
-      options.context.empty() ? doc.value("current-context", "") : options.context;
+      options.context.empty() ? GetString(doc, "current-context") : options.context;
   const nlohmann::json* ctx = FindNamed(doc, "contexts", context_name, "context");
   if (ctx == nullptr)
     return absl::NotFoundError(StrCat("kubeconfig: context \"", context_name, "\" not found"));
-  const nlohmann::json* cluster = FindNamed(doc, "clusters", ctx->value("cluster", ""), "cluster");
+  const nlohmann::json* cluster = FindNamed(doc, "clusters", GetString(*ctx, "cluster"), "cluster");
   if (cluster == nullptr)
     return absl::NotFoundError(
-        StrCat("kubeconfig: cluster \"", ctx->value("cluster", ""), "\" not found"));
+        StrCat("kubeconfig: cluster \"", GetString(*ctx, "cluster"), "\" not found"));
   KubeConfig cfg;
-  RETURN_IF_ERROR(ParseServer(cluster->value("server", ""), &cfg));
-  cfg.ns = ctx->value("namespace", "default");
-  if (cluster->value("insecure-skip-tls-verify", false)) {
+  RETURN_IF_ERROR(ParseServer(GetString(*cluster, "server"), &cfg));
+  cfg.ns = GetString(*ctx, "namespace", "default");
+  if (GetBool(*cluster, "insecure-skip-tls-verify", false)) {
     if (!options.allow_insecure) {
       return absl::PermissionDeniedError(
           "kubeconfig: insecure-skip-tls-verify is set; refusing "
@@ -104,14 +106,14 @@ absl::StatusOr<KubeConfig> ParseKubeconfig(std::string_view text, const std::str
   if (cfg.ca_pem.empty() && !cfg.insecure_skip_verify) {
     return absl::InvalidArgumentError("kubeconfig: cluster has no certificate-authority(-data)");
   }
-  const nlohmann::json* user = FindNamed(doc, "users", ctx->value("user", ""), "user");
+  const nlohmann::json* user = FindNamed(doc, "users", GetString(*ctx, "user"), "user");
   if (user != nullptr) {
     if (user->contains("exec") || user->contains("auth-provider")) {
       return absl::UnimplementedError(
           "kubeconfig: exec and auth-provider credentials are not supported");
     }
-    cfg.token = user->value("token", "");
-    std::string token_file = user->value("tokenFile", "");
+    cfg.token = GetString(*user, "token");
+    std::string token_file = GetString(*user, "tokenFile");
     if (!token_file.empty())
       cfg.token_file = token_file[0] == '/' ? token_file : base_dir + "/" + token_file;
     ASSIGN_OR_RETURN(cfg.client_cert_pem, DataOrFile(*user, "client-certificate", base_dir));

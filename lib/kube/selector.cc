@@ -65,6 +65,18 @@ absl::StatusOr<LabelSelector::Requirement> ParseSetTerm(std::string_view term, s
   if (r.values.empty()) {
     return absl::InvalidArgumentError(StrCat("label selector: '", term, "': empty value set"));
   }
+  if (!Trim(term.substr(close + 1)).empty() ||
+      Trim(term.substr(op_pos, open - op_pos)) != (negate ? "notin" : "in")) {
+    return absl::InvalidArgumentError(StrCat("label selector: '", term, "': malformed set term"));
+  }
+  if (!ValidToken(r.key)) {
+    return absl::InvalidArgumentError(StrCat("label selector: invalid key in '", term, "'"));
+  }
+  for (const std::string& v : r.values) {
+    if (!ValidToken(v)) {
+      return absl::InvalidArgumentError(StrCat("label selector: invalid value in '", term, "'"));
+    }
+  }
   return r;
 }
 

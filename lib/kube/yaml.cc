@@ -24,8 +24,11 @@ nlohmann::json Scalar(const YAML::Node& node) {
   return s;
 }
 
-absl::StatusOr<nlohmann::json> Convert(const YAML::Node& node, int depth) {
+// `budget` bounds the nodes produced: aliases can make a small document expand
+// exponentially ("billion laughs").
+absl::StatusOr<nlohmann::json> Convert(const YAML::Node& node, int depth, int64_t* budget) {
   if (depth > 100) return absl::InvalidArgumentError("yaml: nesting deeper than 100");
+  if (--*budget < 0) return absl::InvalidArgumentError("yaml: document expands to too many nodes");
   switch (node.Type()) {
     case YAML::NodeType::Null:
     case YAML::NodeType::Undefined:
@@ -35,7 +38,7 @@ absl::StatusOr<nlohmann::json> Convert(const YAML::Node& node, int depth) {
     case YAML::NodeType::Sequence: {
       nlohmann::json arr = nlohmann::json::array();
       for (const auto& item : node) {
-        ASSIGN_OR_RETURN(nlohmann::json v, Convert(item, depth + 1));
+        ASSIGN_OR_RETURN(nlohmann::json v, Convert(item, depth + 1, budget));
         arr.push_back(std::move(v));
       }
       return arr;
@@ -44,7 +47,7 @@ absl::StatusOr<nlohmann::json> Convert(const YAML::Node& node, int depth) {
       nlohmann::json obj = nlohmann::json::object();
       for (const auto& kv : node) {
         if (!kv.first.IsScalar()) return absl::InvalidArgumentError("yaml: non-scalar map key");
-        ASSIGN_OR_RETURN(nlohmann::json v, Convert(kv.second, depth + 1));
+        ASSIGN_OR_RETURN(nlohmann::json v, Convert(kv.second, depth + 1, budget));
         obj[kv.first.Scalar()] = std::move(v);
       }
       return obj;
@@ -64,9 +67,10 @@ absl::StatusOr<std::vector<nlohmann::json>> YamlToJson(std::string_view text) {
     return absl::InvalidArgumentError(StrCat("yaml: ", e.what()));
   }
   std::vector<nlohmann::json> out;
+  int64_t budget = 1 << 20;
   for (const YAML::Node& d : docs) {
     if (d.IsNull()) continue;
-    ASSIGN_OR_RETURN(nlohmann::json j, Convert(d, 0));
+    ASSIGN_OR_RETURN(nlohmann::json j, Convert(d, 0, &budget));
     out.push_back(std::move(j));
   }
   return out;

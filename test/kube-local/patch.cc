@@ -4,6 +4,7 @@
 #include <set>
 
 #include "lib/base/strings.h"
+#include "lib/kube/json_util.h"
 
 namespace c8s::kubelocal {
 namespace {
@@ -27,9 +28,9 @@ nlohmann::json MergeKeyedList(const nlohmann::json& target, const nlohmann::json
   for (const auto& p : patch) {
     std::string name = p["name"].get<std::string>();
     auto it = std::find_if(out.begin(), out.end(), [&](const nlohmann::json& e) {
-      return e.is_object() && e.value("name", "") == name;
+      return e.is_object() && kube::GetString(e, "name") == name;
     });
-    std::string directive = p.value("$patch", "");
+    std::string directive = kube::GetString(p, "$patch");
     if (directive == "delete") {
       if (it != out.end()) out.erase(it);
       continue;
@@ -51,13 +52,14 @@ nlohmann::json MergeKeyedList(const nlohmann::json& target, const nlohmann::json
     for (const auto& o : *order) {
       if (!o.is_object() || !o.contains("name")) continue;
       for (const auto& e : out) {
-        if (e.value("name", "") == o["name"] && placed.insert(e.value("name", "")).second) {
+        if (kube::GetString(e, "name") == kube::GetString(o, "name") &&
+            placed.insert(kube::GetString(e, "name")).second) {
           sorted.push_back(e);
         }
       }
     }
     for (const auto& e : out) {
-      if (!placed.count(e.value("name", ""))) sorted.push_back(e);
+      if (!placed.count(kube::GetString(e, "name"))) sorted.push_back(e);
     }
     out = std::move(sorted);
   }
@@ -68,13 +70,13 @@ nlohmann::json MergeKeyedList(const nlohmann::json& target, const nlohmann::json
 
 nlohmann::json StrategicMerge(const nlohmann::json& target, const nlohmann::json& patch) {
   if (!patch.is_object()) return patch;
-  if (patch.value("$patch", "") == "replace") {
+  if (kube::GetString(patch, "$patch") == "replace") {
     nlohmann::json replaced = patch;
     replaced.erase("$patch");
     return replaced;
   }
   nlohmann::json out = target.is_object() ? target : nlohmann::json::object();
-  if (patch.value("$patch", "") == "delete") return nlohmann::json::object();
+  if (kube::GetString(patch, "$patch") == "delete") return nlohmann::json::object();
   for (auto it = patch.begin(); it != patch.end(); ++it) {
     const std::string& key = it.key();
     if (key == "$patch" || key == "$retainKeys" || key.rfind("$setElementOrder/", 0) == 0) {

@@ -65,6 +65,19 @@ absl::Status Server::Start() {
   http_->set_tcp_nodelay(true);
   http_->set_read_timeout(30, 0);
   auto handler = [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); };
+  // A body with fields of the wrong JSON type makes nlohmann throw deep inside a handler (no
+  // write has happened by then): answer 400 as the real server's decoder would.
+  http_->set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "malformed request";
+        try {
+          std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        ReplyError(res, BadRequest("the request body could not be decoded: " + what));
+      });
   http_->Get(".*", handler);
   http_->Post(".*", handler);
   http_->Put(".*", handler);

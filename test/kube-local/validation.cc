@@ -3,6 +3,7 @@
 #include <regex>
 
 #include "lib/base/strings.h"
+#include "lib/kube/json_util.h"
 
 namespace c8s::kubelocal {
 namespace {
@@ -13,6 +14,10 @@ std::string Join(const std::string& path, const std::string& key) {
 
 std::string Shown(const nlohmann::json& v) {
   return v.is_string() ? "\"" + v.get<std::string>() + "\"" : v.dump();
+}
+
+bool IsNumber(const nlohmann::json& schema, const char* key) {
+  return schema.contains(key) && schema[key].is_number();
 }
 
 bool TypeMatches(const std::string& type, const nlohmann::json& v) {
@@ -30,7 +35,8 @@ void Walk(const nlohmann::json& schema, nlohmann::json* v, const std::string& pa
 
 void WalkObject(const nlohmann::json& schema, nlohmann::json* v, const std::string& path, bool root,
                 SchemaResult* out) {
-  const nlohmann::json props = schema.value("properties", nlohmann::json::object());
+  nlohmann::json props = schema.value("properties", nlohmann::json::object());
+  if (!props.is_object()) props = nlohmann::json::object();
   // Defaults first: a defaulted field then passes `required`.
   for (auto& [key, sub] : props.items()) {
     if (!v->contains(key) && sub.is_object() && sub.contains("default")) (*v)[key] = sub["default"];
@@ -43,7 +49,7 @@ void WalkObject(const nlohmann::json& schema, nlohmann::json* v, const std::stri
       }
     }
   }
-  bool preserve = schema.value("x-kubernetes-preserve-unknown-fields", false);
+  bool preserve = kube::GetBool(schema, "x-kubernetes-preserve-unknown-fields", false);
   const nlohmann::json additional = schema.value("additionalProperties", nlohmann::json());
   for (auto it = v->begin(); it != v->end();) {
     const std::string key = it.key();
@@ -62,7 +68,7 @@ void WalkObject(const nlohmann::json& schema, nlohmann::json* v, const std::stri
     }
     ++it;
   }
-  if (schema.contains("maxProperties") && v->size() > schema["maxProperties"].get<size_t>()) {
+  if (IsNumber(schema, "maxProperties") && v->size() > schema["maxProperties"].get<size_t>()) {
     out->causes.push_back(
         {"FieldValueTooMany", path,
          "Too many: must have at most " + schema["maxProperties"].dump() + " items"});
@@ -73,12 +79,12 @@ void WalkScalar(const nlohmann::json& schema, nlohmann::json* v, const std::stri
                 SchemaResult* out) {
   if (v->is_string()) {
     const std::string s = v->get<std::string>();
-    if (schema.contains("maxLength") && s.size() > schema["maxLength"].get<size_t>()) {
+    if (IsNumber(schema, "maxLength") && s.size() > schema["maxLength"].get<size_t>()) {
       out->causes.push_back(
           {"FieldValueTooLong", path,
            "Too long: may not be more than " + schema["maxLength"].dump() + " bytes"});
     }
-    if (schema.contains("minLength") && s.size() < schema["minLength"].get<size_t>()) {
+    if (IsNumber(schema, "minLength") && s.size() < schema["minLength"].get<size_t>()) {
       out->causes.push_back({"FieldValueInvalid", path,
                              "Invalid value: " + Shown(*v) + ": should be at least " +
                                  schema["minLength"].dump() + " chars long"});
@@ -100,13 +106,13 @@ void WalkScalar(const nlohmann::json& schema, nlohmann::json* v, const std::stri
   }
   if (v->is_number()) {
     double d = v->get<double>();
-    if (schema.contains("minimum") && d < schema["minimum"].get<double>()) {
+    if (IsNumber(schema, "minimum") && d < schema["minimum"].get<double>()) {
       out->causes.push_back({"FieldValueInvalid", path,
                              "Invalid value: " + v->dump() +
                                  ": should be greater than or equal to " +
                                  schema["minimum"].dump()});
     }
-    if (schema.contains("maximum") && d > schema["maximum"].get<double>()) {
+    if (IsNumber(schema, "maximum") && d > schema["maximum"].get<double>()) {
       out->causes.push_back({"FieldValueInvalid", path,
                              "Invalid value: " + v->dump() + ": should be less than or equal to " +
                                  schema["maximum"].dump()});
@@ -118,15 +124,15 @@ void Walk(const nlohmann::json& schema, nlohmann::json* v, const std::string& pa
           SchemaResult* out) {
   if (!schema.is_object()) return;
   if (v->is_null()) {
-    if (schema.value("nullable", false)) return;
+    if (kube::GetBool(schema, "nullable", false)) return;
     if (!root) {
       out->causes.push_back({"FieldValueTypeInvalid", path,
                              "Invalid value: \"null\": " + path + " in body must be of type " +
-                                 schema.value("type", "object") + ": \"null\""});
+                                 kube::GetString(schema, "type", "object") + ": \"null\""});
     }
     return;
   }
-  if (schema.value("x-kubernetes-int-or-string", false)) {
+  if (kube::GetBool(schema, "x-kubernetes-int-or-string", false)) {
     if (!v->is_string() && !v->is_number_integer()) {
       out->causes.push_back({"FieldValueTypeInvalid", path,
                              "Invalid value: " + Shown(*v) + ": " + path +
@@ -134,7 +140,7 @@ void Walk(const nlohmann::json& schema, nlohmann::json* v, const std::string& pa
     }
     return;
   }
-  std::string type = schema.value("type", "");
+  std::string type = kube::GetString(schema, "type", "");
   if (!type.empty() && !TypeMatches(type, *v)) {
     out->causes.push_back({"FieldValueTypeInvalid", path,
                            "Invalid value: " + Shown(*v) + ": " + path +
@@ -154,12 +160,12 @@ void Walk(const nlohmann::json& schema, nlohmann::json* v, const std::string& pa
   if (v->is_object()) {
     WalkObject(schema, v, path, root, out);
   } else if (v->is_array()) {
-    if (schema.contains("maxItems") && v->size() > schema["maxItems"].get<size_t>()) {
+    if (IsNumber(schema, "maxItems") && v->size() > schema["maxItems"].get<size_t>()) {
       out->causes.push_back({"FieldValueTooMany", path,
                              "Too many: " + std::to_string(v->size()) + ": must have at most " +
                                  schema["maxItems"].dump() + " items"});
     }
-    if (schema.contains("minItems") && v->size() < schema["minItems"].get<size_t>()) {
+    if (IsNumber(schema, "minItems") && v->size() < schema["minItems"].get<size_t>()) {
       out->causes.push_back({"FieldValueInvalid", path,
                              "Invalid value: " + std::to_string(v->size()) + ": " + path +
                                  " in body should have at least " + schema["minItems"].dump() +
@@ -185,8 +191,9 @@ SchemaResult ApplySchema(const nlohmann::json& schema, nlohmann::json* object) {
 
 std::vector<FieldCause> ValidateMetadata(const nlohmann::json& object) {
   std::vector<FieldCause> causes;
-  const nlohmann::json& md = object["metadata"];
-  std::string name = md.value("name", "");
+  static const nlohmann::json kEmpty = nlohmann::json::object();
+  const nlohmann::json& md = object.contains("metadata") ? object["metadata"] : kEmpty;
+  std::string name = kube::GetString(md, "name");
   static const std::regex kSubdomain(
       "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
   if (name.empty()) {
