@@ -17,7 +17,9 @@ namespace {
 
 Json Strings(const std::vector<std::string>& v) { return Json(v); }
 
-absl::Status ParseBundleIdentity(const Json& j, const std::string& path, BundleIdentity* out) {
+}  // namespace
+
+absl::Status ParseBundleIdentityJson(const Json& j, const std::string& path, BundleIdentity* out) {
   ASSIGN_OR_RETURN(ObjectReader r, ObjectReader::Open(j, path,
                                                       {"ref", "selector", "containers", "runtime",
                                                        "ports", "allowFrom", "egress"}));
@@ -36,6 +38,8 @@ absl::Status ParseBundleIdentity(const Json& j, const std::string& path, BundleI
   ASSIGN_OR_RETURN(const Json* egress, r.Required("egress"));
   return ParseEgress(*egress, r.PathOf("egress"), &out->egress);
 }
+
+namespace {
 
 absl::Status CheckDerived(const ObjectReader& r) {
   bool derived = false;
@@ -112,17 +116,19 @@ absl::StatusOr<PolicyBundle> DeriveBundle(const Manifest& manifest, int64_t gene
   return b;
 }
 
+Json ToJson(const BundleIdentity& id) {
+  return {{"ref", id.ref},
+          {"selector", ToJson(id.selector)},
+          {"containers", ToJson(id.containers)},
+          {"runtime", ToJson(id.runtime)},
+          {"ports", Json(id.ports)},
+          {"allowFrom", Strings(id.allow_from)},
+          {"egress", ToJson(id.egress)}};
+}
+
 Json ToJson(const PolicyBundle& b) {
   Json identities = Json::array();
-  for (const BundleIdentity& id : b.identities) {
-    identities.push_back({{"ref", id.ref},
-                          {"selector", ToJson(id.selector)},
-                          {"containers", ToJson(id.containers)},
-                          {"runtime", ToJson(id.runtime)},
-                          {"ports", Json(id.ports)},
-                          {"allowFrom", Strings(id.allow_from)},
-                          {"egress", ToJson(id.egress)}});
-  }
+  for (const BundleIdentity& id : b.identities) identities.push_back(ToJson(id));
   Json nodes = Json::array();
   for (const BundleNode& n : b.nodes) {
     nodes.push_back(
@@ -172,7 +178,7 @@ absl::StatusOr<PolicyBundle> ParseBundleJson(const Json& doc, std::string_view p
   b.identities.assign(ids->size(), BundleIdentity{});
   for (size_t i = 0; i < ids->size(); ++i) {
     RETURN_IF_ERROR(
-        ParseBundleIdentity((*ids)[i], Element(r.PathOf("identities"), i), &b.identities[i]));
+        ParseBundleIdentityJson((*ids)[i], Element(r.PathOf("identities"), i), &b.identities[i]));
   }
   RETURN_IF_ERROR(CheckSet(
       b.identities, r.PathOf("identities"),

@@ -74,6 +74,11 @@ absl::StatusOr<PolicyBundle> DeriveBundle(const Manifest& manifest, int64_t gene
                                           std::string_view issued_at);
 
 nlohmann::json ToJson(const PolicyBundle& bundle);
+// One identity of a bundle, as it appears in "identities" (also the shape of the node agent's
+// bootstrap allow-list entries, node-agent/admission/bootstrap.h).
+nlohmann::json ToJson(const BundleIdentity& identity);
+absl::Status ParseBundleIdentityJson(const nlohmann::json& j, const std::string& path,
+                                     BundleIdentity* out);
 absl::StatusOr<PolicyBundle> ParseBundleJson(const nlohmann::json& doc, std::string_view path = "");
 absl::StatusOr<std::string> CanonicalBytes(const PolicyBundle& bundle);
 
