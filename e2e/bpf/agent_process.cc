@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "lib/base/strings.h"
+#include "node-agent/ebpf/bundle_for_test.h"
 #include "node-agent/ebpf/data_plane.h"
 #include "node-agent/ebpf/kernel_env.h"
 
@@ -16,18 +17,14 @@ namespace c8s::e2e {
 namespace {
 
 // node-1 is us. 10.0.0.12:8443 is the one egress rule; the pod ranges are meshed.
-constexpr char kBundle[] = R"({"apiVersion": "c8s.dev/policy-bundle/v1", "generation": 1,
-  "identities": [{"ref": "shop/api", "egress": [
-      {"cidr": "10.0.0.12/32", "ports": [8443], "protocol": "TCP"}]}],
-  "nodes": [{"name": "node-1", "address": "10.0.0.11", "meshPort": 15443},
-            {"name": "node-2", "address": "10.0.0.12", "meshPort": 15443}],
-  "infrastructure": {"cds": ["10.0.0.5:7443"], "apiServer": ["10.0.0.1:443"],
-                     "dns": ["10.0.0.53:53"], "meshCidrs": ["10.244.0.0/16"]}})";
+std::string BundleText() {
+  return ebpf::testing::BundleJson(ebpf::testing::Bundle(
+      1, {{"shop/api", {ebpf::testing::Egress("10.0.0.12/32", "TCP", {8443})}}}, "10.0.0.53:53"));
+}
 
 }  // namespace
 
-pid_t StartAgent(const std::string& netns, const std::vector<std::string>& args,
-                 int* stdout_fd) {
+pid_t StartAgent(const std::string& netns, const std::vector<std::string>& args, int* stdout_fd) {
   std::string binary = testing::BinaryPath("bin/c8s-node-agent");
   REQUIRE(std::filesystem::exists(binary));
   int ns = netns.empty() ? -1 : OpenNetns(netns);
@@ -69,7 +66,7 @@ int RunAgent(const std::string& netns, const std::vector<std::string>& args, std
 
 Cluster::Cluster() : pin_root(StrCat("/sys/fs/bpf/", topo.prefix)), wire(topo.bridge_ns, "bn1") {
   REQUIRE(ebpf::EnsureBpffs("/sys/fs/bpf").ok());
-  std::ofstream(dir.Path("bundle.json")) << kBundle;
+  std::ofstream(dir.Path("bundle.json")) << BundleText();
 }
 
 Cluster::~Cluster() {
@@ -80,16 +77,16 @@ Cluster::~Cluster() {
 }
 
 std::vector<std::string> Cluster::InstallArgs() const {
-  return {"bpf", "--pin-root", pin_root, "install", "--uplink", "eth0",
-          "--pod-cgroup", topo.pods_cgroup};
+  return {"bpf",      "--pin-root", pin_root,       "install",
+          "--uplink", "eth0",       "--pod-cgroup", topo.pods_cgroup};
 }
 
 void Cluster::InstallAndApply() {
   REQUIRE(RunAgent(topo.node1_ns, InstallArgs(), nullptr) == 0);
-  REQUIRE(RunAgent("", {"bpf", "--pin-root", pin_root, "update-policy", "--bundle",
-                        dir.Path("bundle.json"), "--node-name", "node-1", "--proxy-cgroup",
-                        topo.proxy_cgroup, "--redirect",
-                        StrCat(topo.pod1.gateway, ":", kListenerPort)},
+  REQUIRE(RunAgent("",
+                   {"bpf", "--pin-root", pin_root, "update-policy", "--bundle",
+                    dir.Path("bundle.json"), "--node-name", "node-1", "--proxy-cgroup",
+                    topo.proxy_cgroup, "--redirect", StrCat(topo.pod1.gateway, ":", kListenerPort)},
                    nullptr) == 0);
   auto opened = ebpf::PolicyMaps::Open(pin_root + "/maps");
   REQUIRE(opened.ok());

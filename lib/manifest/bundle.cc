@@ -111,6 +111,9 @@ absl::StatusOr<PolicyBundle> DeriveBundle(const Manifest& manifest, int64_t gene
   SortUnique(b.infrastructure.cds);
   SortUnique(b.infrastructure.api_server);
   SortUnique(b.infrastructure.dns);
+  SortUnique(b.infrastructure.metadata);
+  SortUnique(b.infrastructure.time);
+  SortUnique(b.infrastructure.mesh_cidrs);
   // What the CDS signs must be what every agent accepts: check by parsing it back.
   RETURN_IF_ERROR(ParseBundleJson(ToJson(b)).status());
   return b;
@@ -134,19 +137,23 @@ Json ToJson(const PolicyBundle& b) {
     nodes.push_back(
         {{"name", n.name}, {"address", n.address}, {"meshPort", n.mesh_port}, {"derived", true}});
   }
-  return {{"apiVersion", b.api_version},
-          {"generation", b.generation},
-          {"manifestHash", b.manifest_hash},
-          {"issuedAt", b.issued_at},
-          {"trustDomain", b.trust_domain},
-          {"approval", std::string(ApprovalModeName(b.approval))},
-          {"identities", identities},
-          {"nodes", nodes},
-          {"infrastructure",
-           {{"cds", Strings(b.infrastructure.cds)},
-            {"apiServer", Strings(b.infrastructure.api_server)},
-            {"dns", Strings(b.infrastructure.dns)},
-            {"derived", true}}}};
+  Json infrastructure = {{"cds", Strings(b.infrastructure.cds)},
+                         {"apiServer", Strings(b.infrastructure.api_server)},
+                         {"dns", Strings(b.infrastructure.dns)},
+                         {"derived", true}};
+  if (!b.infrastructure.metadata.empty()) {
+    infrastructure["metadata"] = Strings(b.infrastructure.metadata);
+  }
+  if (!b.infrastructure.time.empty()) infrastructure["time"] = Strings(b.infrastructure.time);
+  if (!b.infrastructure.mesh_cidrs.empty()) {
+    infrastructure["meshCidrs"] = Strings(b.infrastructure.mesh_cidrs);
+  }
+  return {
+      {"apiVersion", b.api_version},     {"generation", b.generation},
+      {"manifestHash", b.manifest_hash}, {"issuedAt", b.issued_at},
+      {"trustDomain", b.trust_domain},   {"approval", std::string(ApprovalModeName(b.approval))},
+      {"identities", identities},        {"nodes", nodes},
+      {"infrastructure", infrastructure}};
 }
 
 absl::StatusOr<PolicyBundle> ParseBundleJson(const Json& doc, std::string_view path) {
@@ -204,10 +211,23 @@ absl::StatusOr<PolicyBundle> ParseBundleJson(const Json& doc, std::string_view p
       +[](const BundleNode& a) { return StrCat("node \"", a.name, "\""); }));
   ASSIGN_OR_RETURN(const Json* infra_json, r.Required("infrastructure"));
   ASSIGN_OR_RETURN(ObjectReader infra, ObjectReader::Open(*infra_json, r.PathOf("infrastructure"),
-                                                          {"cds", "apiServer", "dns", "derived"}));
+                                                          {"cds", "apiServer", "dns", "metadata",
+                                                           "time", "meshCidrs", "derived"}));
   RETURN_IF_ERROR(EndpointSet(infra, "cds", &b.infrastructure.cds));
   RETURN_IF_ERROR(EndpointSet(infra, "apiServer", &b.infrastructure.api_server));
   RETURN_IF_ERROR(EndpointSet(infra, "dns", &b.infrastructure.dns));
+  for (auto [key, list] : {std::pair{"metadata", &b.infrastructure.metadata},
+                           std::pair{"time", &b.infrastructure.time}}) {
+    if (infra.Has(key)) RETURN_IF_ERROR(EndpointSet(infra, key, list));
+  }
+  if (infra.Has("meshCidrs")) {
+    RETURN_IF_ERROR(infra.StringList("meshCidrs", &b.infrastructure.mesh_cidrs));
+    for (size_t i = 0; i < b.infrastructure.mesh_cidrs.size(); ++i) {
+      RETURN_IF_ERROR(
+          CheckCidr(b.infrastructure.mesh_cidrs[i], Element(infra.PathOf("meshCidrs"), i)));
+    }
+    RETURN_IF_ERROR(CheckStringSet(b.infrastructure.mesh_cidrs, infra.PathOf("meshCidrs")));
+  }
   RETURN_IF_ERROR(CheckDerived(infra));
   return b;
 }

@@ -47,9 +47,14 @@ struct BundleNode {
   bool operator==(const BundleNode&) const = default;
 };
 
-// From the CDS's own configuration ("derived": true).
+// From the CDS's own configuration ("derived": true): the node infrastructure whose traffic
+// the data plane lets through besides the mesh and egress rules. `metadata` (the cloud
+// metadata service) and `time` (NTP) are configurable lists like the others; `meshCidrs` are
+// the pod and service ranges whose connections go through the mesh. The three are optional
+// in JSON and written only when non-empty.
 struct BundleInfrastructure {
-  std::vector<std::string> cds, api_server, dns;  // "ip:port"
+  std::vector<std::string> cds, api_server, dns, metadata, time;  // "ip:port" / "[v6]:port"
+  std::vector<std::string> mesh_cidrs;                            // canonical CIDRs
   bool operator==(const BundleInfrastructure&) const = default;
 };
 

@@ -21,8 +21,17 @@ T Ok(absl::StatusOr<T> v) {
   return *std::move(v);
 }
 
-const BundleInfrastructure kInfra{
-    {"10.0.0.6:7443", "10.0.0.5:7443"}, {"10.0.0.1:443"}, {"[fd00::a]:53"}};
+BundleInfrastructure Infra(std::vector<std::string> cds, std::vector<std::string> api_server,
+                           std::vector<std::string> dns) {
+  BundleInfrastructure infra;
+  infra.cds = std::move(cds);
+  infra.api_server = std::move(api_server);
+  infra.dns = std::move(dns);
+  return infra;
+}
+
+const BundleInfrastructure kInfra =
+    Infra({"10.0.0.6:7443", "10.0.0.5:7443"}, {"10.0.0.1:443"}, {"[fd00::a]:53"});
 
 TEST_CASE("DeriveBundle is a pure function of its inputs", "[unit]") {
   Manifest m = LoadFixtureManifest("example-v2.json");
@@ -46,8 +55,32 @@ TEST_CASE("DeriveBundle is a pure function of its inputs", "[unit]") {
   // Inputs that would not parse back are refused at derivation time.
   CHECK_FALSE(
       DeriveBundle(m, 2, {{"node-1", "10.0.0.300", 1}}, kInfra, "2026-11-22T10:00:05Z").ok());
-  CHECK_FALSE(DeriveBundle(m, 2, nodes, {{"cds"}, {}, {}}, "2026-11-22T10:00:05Z").ok());
+  CHECK_FALSE(DeriveBundle(m, 2, nodes, Infra({"cds"}, {}, {}), "2026-11-22T10:00:05Z").ok());
   CHECK_FALSE(DeriveBundle(m, 2, nodes, kInfra, "yesterday").ok());
+}
+
+TEST_CASE("optional infrastructure lists: metadata, time, meshCidrs", "[unit]") {
+  Manifest m = LoadFixtureManifest("example-v2.json");
+  BundleInfrastructure infra = kInfra;
+  infra.metadata = {"169.254.169.254:80"};
+  infra.time = {"169.254.169.123:123", "169.254.169.123:123"};
+  infra.mesh_cidrs = {"10.96.0.0/12", "10.244.0.0/16"};
+  PolicyBundle b = Ok(DeriveBundle(m, 2, {}, infra, "2026-11-22T10:00:05Z"));
+  CHECK(b.infrastructure.time == std::vector<std::string>{"169.254.169.123:123"});
+  CHECK(b.infrastructure.mesh_cidrs == std::vector<std::string>{"10.244.0.0/16", "10.96.0.0/12"});
+  CHECK(Ok(ParseBundleJson(ToJson(b))) == b);
+  // Absent lists are not written, so bundles without them keep their canonical bytes.
+  PolicyBundle plain = Ok(DeriveBundle(m, 2, {}, kInfra, "2026-11-22T10:00:05Z"));
+  CHECK(ToJson(plain)["infrastructure"].size() == 4);
+  nlohmann::json bad = ToJson(b);
+  bad["infrastructure"]["meshCidrs"] = {"10.244.0.1/16"};
+  auto refused = ParseBundleJson(bad);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(std::string(refused.status().message()).find("infrastructure.meshCidrs[0]") !=
+        std::string::npos);
+  bad = ToJson(b);
+  bad["infrastructure"]["time"] = {"ntp.example:123"};
+  CHECK_FALSE(ParseBundleJson(bad).ok());
 }
 
 TEST_CASE("signed bundles verify; tampering, other domains and rollbacks are refused", "[unit]") {

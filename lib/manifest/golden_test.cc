@@ -76,7 +76,10 @@ Golden Build() {
   g.files["history.heads.txt"] = StrCat("1 ", h1, "\n2 ", Ok(EntryHash(e2)), "\n");
 
   std::vector<BundleNode> nodes = {{"node-2", "10.0.0.12", 15443}, {"node-1", "10.0.0.11", 15443}};
-  BundleInfrastructure infra{{"10.0.0.5:7443"}, {"10.0.0.1:443"}, {"10.0.0.10:53"}};
+  BundleInfrastructure infra;
+  infra.cds = {"10.0.0.5:7443"};
+  infra.api_server = {"10.0.0.1:443"};
+  infra.dns = {"10.0.0.10:53"};
   g.bundle = Ok(DeriveBundle(g.v2, 2, nodes, infra, "2026-11-22T10:00:05Z"));
   g.files["bundle.canonical.json"] = Ok(CanonicalBytes(g.bundle));
   return g;

@@ -119,7 +119,7 @@ struct RuntimePolicy {
 struct EgressRule {
   std::string cidr;            // canonical IPv4/IPv6 prefix, host bits zero
   std::vector<int64_t> ports;  // set, 1..65535
-  std::string protocol;        // "TCP" or "UDP"
+  std::string protocol;        // "TCP", "UDP" or "ICMP" (ICMP: no ports)
   bool operator==(const EgressRule&) const = default;
   bool operator<(const EgressRule& o) const;
 };

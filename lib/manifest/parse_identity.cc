@@ -124,10 +124,17 @@ absl::Status ParseEgress(const Json& j, const std::string& path, std::vector<Egr
     RETURN_IF_ERROR(CheckCidr(rule.cidr, r.PathOf("cidr")));
     ASSIGN_OR_RETURN(const Json* ports, r.Required("ports"));
     RETURN_IF_ERROR(ParsePorts(*ports, r.PathOf("ports"), &rule.ports));
-    if (rule.ports.empty()) return PathError(r.PathOf("ports"), "egress needs at least one port");
     RETURN_IF_ERROR(r.String("protocol", &rule.protocol));
-    if (rule.protocol != "TCP" && rule.protocol != "UDP") {
-      return PathError(r.PathOf("protocol"), StrCat("\"", rule.protocol, "\" is not TCP or UDP"));
+    if (rule.protocol != "TCP" && rule.protocol != "UDP" && rule.protocol != "ICMP") {
+      return PathError(r.PathOf("protocol"),
+                       StrCat("\"", rule.protocol, "\" is not TCP, UDP or ICMP"));
+    }
+    // ICMP has no ports; for TCP and UDP an empty list would read as "every port".
+    if (rule.protocol == "ICMP" && !rule.ports.empty()) {
+      return PathError(r.PathOf("ports"), "ICMP egress takes no ports");
+    }
+    if (rule.protocol != "ICMP" && rule.ports.empty()) {
+      return PathError(r.PathOf("ports"), "egress needs at least one port");
     }
   }
   return CheckSet(*out, path, std::less<EgressRule>(), &DescribeEgress);

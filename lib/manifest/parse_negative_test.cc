@@ -156,7 +156,11 @@ TEST_CASE("invalid manifests are refused with the JSON path", "[unit]") {
       {"host bits in egress", [](Json& m) { Api(m)["egress"][0]["cidr"] = "203.0.113.1/24"; },
        "host bits"},
       {"egress protocol", [](Json& m) { Api(m)["egress"][0]["protocol"] = "tcp"; },
-       "is not TCP or UDP"},
+       "is not TCP, UDP or ICMP"},
+      {"ICMP egress with ports", [](Json& m) { Api(m)["egress"][0]["protocol"] = "ICMP"; },
+       "egress[0].ports: ICMP egress takes no ports"},
+      {"TCP egress without ports", [](Json& m) { Api(m)["egress"][0]["ports"] = Json::array(); },
+       "egress needs at least one port"},
       {"empty selector", [](Json& m) { Api(m)["selector"]["labels"] = Json::object(); },
        "empty selector"},
   };

@@ -10,8 +10,6 @@
 namespace c8s::ebpf {
 namespace {
 
-using nlohmann::json;
-
 absl::Status Bad(std::string_view what) {
   return absl::InvalidArgumentError(StrCat("policy bundle: ", what));
 }
@@ -25,73 +23,6 @@ absl::StatusOr<uint16_t> ParsePort(std::string_view text) {
   }
   if (v == 0 || v > 65535) return Bad(StrCat("port out of range '", text, "'"));
   return static_cast<uint16_t>(v);
-}
-
-absl::StatusOr<uint16_t> JsonPort(const json& j) {
-  if (!j.is_number_unsigned() || j.get<uint64_t>() == 0 || j.get<uint64_t>() > 65535)
-    return Bad(StrCat("port must be 1..65535, got ", j.dump()));
-  return static_cast<uint16_t>(j.get<uint64_t>());
-}
-
-const json* Member(const json& obj, const char* key) {
-  auto it = obj.find(key);
-  return it == obj.end() ? nullptr : &*it;
-}
-
-absl::StatusOr<std::string> String(const json& obj, const char* key) {
-  const json* v = Member(obj, key);
-  if (v == nullptr || !v->is_string()) return Bad(StrCat("'", key, "' must be a string"));
-  return v->get<std::string>();
-}
-
-absl::Status ParseEgress(const json& identity, PolicyBundle& out) {
-  ASSIGN_OR_RETURN(std::string ref, String(identity, "ref"));
-  const json* egress = Member(identity, "egress");
-  if (egress == nullptr) return absl::OkStatus();
-  if (!egress->is_array()) return Bad(StrCat(ref, ": 'egress' must be an array"));
-  for (const json& e : *egress) {
-    if (!e.is_object()) return Bad(StrCat(ref, ": egress entry must be an object"));
-    EgressRule rule;
-    rule.identity = ref;
-    ASSIGN_OR_RETURN(std::string cidr, String(e, "cidr"));
-    ASSIGN_OR_RETURN(rule.cidr, ParseCidr(cidr));
-    std::string proto = "TCP";
-    if (Member(e, "protocol") != nullptr) {
-      ASSIGN_OR_RETURN(proto, String(e, "protocol"));
-    }
-    if (proto == "TCP") rule.proto = Proto::kTcp;
-    else if (proto == "UDP") rule.proto = Proto::kUdp;
-    else if (proto == "ICMP") rule.proto = Proto::kIcmp;
-    else return Bad(StrCat(ref, ": unknown protocol '", proto, "' (TCP, UDP, ICMP)"));
-    if (const json* ports = Member(e, "ports"); ports != nullptr) {
-      if (!ports->is_array()) return Bad(StrCat(ref, ": 'ports' must be an array"));
-      for (const json& p : *ports) {
-        ASSIGN_OR_RETURN(uint16_t port, JsonPort(p));
-        rule.ports.push_back(port);
-      }
-    }
-    out.egress.push_back(std::move(rule));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status ParseInfrastructure(const json& infra, PolicyBundle& out) {
-  if (!infra.is_object()) return Bad("'infrastructure' must be an object");
-  for (const auto& [key, value] : infra.items()) {
-    if (key == "derived") continue;
-    if (!value.is_array()) return Bad(StrCat("infrastructure.", key, " must be an array"));
-    for (const json& v : value) {
-      if (!v.is_string()) return Bad(StrCat("infrastructure.", key, " entries must be strings"));
-      if (key == "meshCidrs") {
-        ASSIGN_OR_RETURN(Cidr c, ParseCidr(v.get<std::string>()));
-        out.mesh_cidrs.push_back(c);
-        continue;
-      }
-      ASSIGN_OR_RETURN(Endpoint e, ParseEndpoint(v.get<std::string>()));
-      out.infrastructure.push_back({key, e});
-    }
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace
@@ -159,48 +90,70 @@ std::string FormatIp(const IpAddr& ip) {
   return buf;
 }
 
-absl::StatusOr<PolicyBundle> ParsePolicyBundle(std::string_view json_text) {
-  json doc = json::parse(json_text.begin(), json_text.end(), nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return Bad("not valid JSON");
-  if (!doc.is_object()) return Bad("top level must be an object");
-  const json* bundle = &doc;
-  if (const json* inner = Member(doc, "bundle"); inner != nullptr) bundle = inner;
-  if (!bundle->is_object()) return Bad("'bundle' must be an object");
-  ASSIGN_OR_RETURN(std::string api, String(*bundle, "apiVersion"));
-  if (api != "c8s.dev/policy-bundle/v1")
-    return Bad(StrCat("apiVersion must be c8s.dev/policy-bundle/v1, got '", api, "'"));
+absl::StatusOr<PolicyBundle> FromBundle(const manifest::PolicyBundle& bundle) {
   PolicyBundle out;
-  const json* gen = Member(*bundle, "generation");
-  if (gen == nullptr || !gen->is_number_unsigned()) return Bad("'generation' must be unsigned");
-  out.generation = gen->get<uint64_t>();
-  if (Member(*bundle, "trustDomain") != nullptr) {
-    ASSIGN_OR_RETURN(out.trust_domain, String(*bundle, "trustDomain"));
-  }
-  if (const json* ids = Member(*bundle, "identities"); ids != nullptr) {
-    if (!ids->is_array()) return Bad("'identities' must be an array");
-    for (const json& id : *ids) {
-      if (!id.is_object()) return Bad("identity must be an object");
-      RETURN_IF_ERROR(ParseEgress(id, out));
+  out.generation = static_cast<uint64_t>(bundle.generation);
+  out.trust_domain = bundle.trust_domain;
+  for (const manifest::BundleIdentity& id : bundle.identities) {
+    for (const manifest::EgressRule& e : id.egress) {
+      EgressRule rule;
+      rule.identity = id.ref;
+      ASSIGN_OR_RETURN(rule.cidr, ParseCidr(e.cidr));
+      if (e.protocol == "TCP")
+        rule.proto = Proto::kTcp;
+      else if (e.protocol == "UDP")
+        rule.proto = Proto::kUdp;
+      else if (e.protocol == "ICMP")
+        rule.proto = Proto::kIcmp;
+      else
+        return Bad(StrCat(id.ref, ": unknown egress protocol '", e.protocol, "'"));
+      for (int64_t port : e.ports) {
+        if (port < 1 || port > 65535) return Bad(StrCat(id.ref, ": port out of range ", port));
+        rule.ports.push_back(static_cast<uint16_t>(port));
+      }
+      out.egress.push_back(std::move(rule));
     }
   }
-  if (const json* nodes = Member(*bundle, "nodes"); nodes != nullptr) {
-    if (!nodes->is_array()) return Bad("'nodes' must be an array");
-    for (const json& n : *nodes) {
-      if (!n.is_object()) return Bad("node must be an object");
-      MeshNode node;
-      ASSIGN_OR_RETURN(node.name, String(n, "name"));
-      ASSIGN_OR_RETURN(std::string addr, String(n, "address"));
-      ASSIGN_OR_RETURN(node.addr, ParseIp(addr));
-      const json* mp = Member(n, "meshPort");
-      if (mp == nullptr) return Bad(StrCat("node ", node.name, ": 'meshPort' missing"));
-      ASSIGN_OR_RETURN(node.mesh_port, JsonPort(*mp));
-      out.nodes.push_back(std::move(node));
+  for (const manifest::BundleNode& n : bundle.nodes) {
+    MeshNode node;
+    node.name = n.name;
+    ASSIGN_OR_RETURN(node.addr, ParseIp(n.address));
+    if (n.mesh_port < 1 || n.mesh_port > 65535) {
+      return Bad(StrCat("node ", n.name, ": mesh port out of range ", n.mesh_port));
+    }
+    node.mesh_port = static_cast<uint16_t>(n.mesh_port);
+    out.nodes.push_back(std::move(node));
+  }
+  const manifest::BundleInfrastructure& infra = bundle.infrastructure;
+  for (const auto& [kind, list] :
+       {std::pair{"cds", &infra.cds}, std::pair{"apiServer", &infra.api_server},
+        std::pair{"dns", &infra.dns}, std::pair{"metadata", &infra.metadata},
+        std::pair{"time", &infra.time}}) {
+    for (const std::string& text : *list) {
+      ASSIGN_OR_RETURN(Endpoint e, ParseEndpoint(text));
+      out.infrastructure.push_back({kind, e});
     }
   }
-  if (const json* infra = Member(*bundle, "infrastructure"); infra != nullptr) {
-    RETURN_IF_ERROR(ParseInfrastructure(*infra, out));
+  for (const std::string& text : infra.mesh_cidrs) {
+    ASSIGN_OR_RETURN(Cidr c, ParseCidr(text));
+    out.mesh_cidrs.push_back(c);
   }
   return out;
+}
+
+absl::StatusOr<PolicyBundle> ParsePolicyBundle(std::string_view json_text) {
+  nlohmann::json doc = nlohmann::json::parse(json_text.begin(), json_text.end(), nullptr,
+                                             /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return Bad("not valid JSON");
+  const nlohmann::json* bundle = &doc;
+  std::string path;
+  if (doc.is_object() && doc.contains("bundle")) {
+    bundle = &doc["bundle"];
+    path = "bundle";
+  }
+  auto parsed = manifest::ParseBundleJson(*bundle, path);
+  if (!parsed.ok()) return Bad(std::string(parsed.status().message()));
+  return FromBundle(*parsed);
 }
 
 }  // namespace c8s::ebpf

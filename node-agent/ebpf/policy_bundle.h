@@ -1,9 +1,9 @@
-// The parts of a node policy bundle (../shared/MANIFEST.md) the eBPF data plane enforces,
-// parsed from JSON. Accepts the signed envelope {"bundle": ..., "signature": ...} or a bare
-// bundle; the signature itself is checked by the agent's bundle verifier before this runs.
+// The parts of a node policy bundle (../shared/MANIFEST.md) the eBPF data plane enforces, in
+// binary form (addresses parsed, ports numeric). lib/manifest is the one parser of bundles;
+// this is a conversion of its model, which the agent gets from manifest::VerifyBundle.
 //
-//   ASSIGN_OR_RETURN(PolicyBundle b, ParsePolicyBundle(json_text));
-//   for (const EgressRule& r : b.egress) ...;
+//   ASSIGN_OR_RETURN(manifest::PolicyBundle verified, manifest::VerifyBundle(wire, ca, td, gen));
+//   ASSIGN_OR_RETURN(PolicyBundle b, FromBundle(verified));
 //   Endpoint e = *ParseEndpoint("[fd00::1]:443");
 #pragma once
 
@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "lib/manifest/bundle.h"
 
 namespace c8s::ebpf {
 
@@ -50,7 +51,7 @@ struct MeshNode {
 };
 
 struct InfraEndpoint {
-  std::string kind;  // "cds", "apiServer", "dns", "metadata", "time", or another key
+  std::string kind;  // "cds", "apiServer", "dns", "metadata" or "time"
   Endpoint endpoint;
 };
 
@@ -67,6 +68,10 @@ absl::StatusOr<IpAddr> ParseIp(std::string_view text);
 absl::StatusOr<Cidr> ParseCidr(std::string_view text);  // "10.0.0.0/8", a bare address = /32
 absl::StatusOr<Endpoint> ParseEndpoint(std::string_view text);  // "1.2.3.4:53", "[::1]:53"
 std::string FormatIp(const IpAddr& ip);
+absl::StatusOr<PolicyBundle> FromBundle(const manifest::PolicyBundle& bundle);
+// For tools that load a bundle file as given (`c8s-node-agent bpf update-policy`): the signed
+// envelope {"bundle": ..., "signature": ...} or a bare bundle, parsed strictly by lib/manifest.
+// The signature is not checked here; callers that have the CA use manifest::VerifyBundle.
 absl::StatusOr<PolicyBundle> ParsePolicyBundle(std::string_view json_text);
 
 }  // namespace c8s::ebpf

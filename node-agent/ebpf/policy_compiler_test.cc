@@ -1,26 +1,22 @@
+#include "node-agent/ebpf/policy_compiler.h"
+
 #include <arpa/inet.h>
 
 #include <catch2/catch_test_macros.hpp>
 #include <set>
 
+#include "node-agent/ebpf/bundle_for_test.h"
 #include "node-agent/ebpf/policy_bundle.h"
-#include "node-agent/ebpf/policy_compiler.h"
 
 namespace c8s::ebpf {
 namespace {
 
-constexpr char kBundle[] = R"({"bundle": {"apiVersion": "c8s.dev/policy-bundle/v1",
-  "generation": 7, "trustDomain": "shop.example",
-  "identities": [
-    {"ref": "shop/api", "egress": [{"cidr": "203.0.113.0/24", "ports": [443], "protocol": "TCP"},
-                                   {"cidr": "203.0.113.7/32", "ports": [80]},
-                                   {"cidr": "2001:db8::/32", "protocol": "UDP"}]},
-    {"ref": "shop/web", "egress": [{"cidr": "203.0.0.0/16", "ports": [8443]}]}],
-  "nodes": [{"name": "node-1", "address": "10.0.0.11", "meshPort": 15443},
-            {"name": "node-2", "address": "10.0.0.12", "meshPort": 15443}],
-  "infrastructure": {"derived": true, "cds": ["10.0.0.5:7443"], "apiServer": ["10.0.0.1:443"],
-                     "dns": ["10.0.0.10:53"], "meshCidrs": ["10.244.0.0/16"]}},
-  "signature": "AAAA"})";
+const std::string kBundle = testing::BundleJson(
+    testing::Bundle(7, {{"shop/api",
+                         {testing::Egress("2001:db8::/32", "UDP", {53, 123}),
+                          testing::Egress("203.0.113.0/24", "TCP", {443}),
+                          testing::Egress("203.0.113.7/32", "TCP", {80})}},
+                        {"shop/web", {testing::Egress("203.0.0.0/16", "TCP", {8443})}}}));
 
 std::set<uint16_t> PortsOfRuleSet(const CompiledPolicy& p, uint32_t set, uint8_t proto) {
   std::set<uint16_t> out;
@@ -65,7 +61,7 @@ TEST_CASE("nested CIDRs inherit the ports of every containing rule", "[unit][bpf
   CHECK(PortsOfRuleSet(*p, net24, C8S_PROTO_TCP) == std::set<uint16_t>{443, 8443});
   CHECK(PortsOfRuleSet(*p, net16, C8S_PROTO_TCP) == std::set<uint16_t>{8443});
   CHECK(PortsOfRuleSet(*p, RuleSetOf(*p, "2001:db8::/32"), C8S_PROTO_UDP) ==
-        std::set<uint16_t>{0});  // no ports = every port
+        std::set<uint16_t>{53, 123});
 }
 
 TEST_CASE("mesh peers, kubelet and DNS become infrastructure entries", "[unit][bpf]") {
@@ -121,11 +117,18 @@ TEST_CASE("bad bundles are refused with the failed check named", "[unit][bpf]") 
   CHECK(!ParsePolicyBundle("").ok());
   CHECK(!ParsePolicyBundle("[]").ok());
   CHECK(!ParsePolicyBundle(R"({"apiVersion": "x", "generation": 1})").ok());
-  auto bad_cidr = ParsePolicyBundle(
-      R"({"apiVersion": "c8s.dev/policy-bundle/v1", "generation": 1,
-          "identities": [{"ref": "a/b", "egress": [{"cidr": "10.0.0.0/33"}]}]})");
+  nlohmann::json doc = nlohmann::json::parse(kBundle);
+  doc["identities"][0]["egress"][0]["cidr"] = "10.0.0.0/33";
+  auto bad_cidr = ParsePolicyBundle(doc.dump());
   REQUIRE(!bad_cidr.ok());
-  CHECK(std::string(bad_cidr.status().message()).find("10.0.0.0/33") != std::string::npos);
+  CHECK(std::string(bad_cidr.status().message()).find("identities[0].egress[0].cidr") !=
+        std::string::npos);
+  doc = nlohmann::json::parse(kBundle);
+  doc["infrastructure"]["ntp"] = {"10.0.0.9:123"};  // unknown fields are refused
+  CHECK(!ParsePolicyBundle(doc.dump()).ok());
+  // The signed envelope is accepted as well (the signature is the caller's to check).
+  nlohmann::json envelope = {{"bundle", nlohmann::json::parse(kBundle)}, {"signature", "AAAA"}};
+  CHECK(ParsePolicyBundle(envelope.dump())->generation == 7);
   CHECK(!ParseEndpoint("10.0.0.1").ok());
   CHECK(!ParseEndpoint("10.0.0.1:0").ok());
   CHECK(!ParseEndpoint("[10.0.0.1]:53").ok());

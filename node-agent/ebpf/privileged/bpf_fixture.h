@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "lib/base/strings.h"
+#include "node-agent/ebpf/bundle_for_test.h"
 #include "node-agent/ebpf/kernel_env.h"
 #include "node-agent/ebpf/objects.h"
 #include "node-agent/ebpf/policy_bundle.h"
@@ -51,15 +52,11 @@ class PinDir {
 
 // The policy the fixture tables are written against (node-1 = 10.0.0.11 is "us").
 inline std::string TestBundleJson(uint64_t generation) {
-  return StrCat(R"({"apiVersion": "c8s.dev/policy-bundle/v1", "generation": )", generation, R"(,
-    "identities": [{"ref": "shop/api", "egress": [
-        {"cidr": "203.0.113.0/24", "ports": [443], "protocol": "TCP"},
-        {"cidr": "2001:db8::/32", "ports": [443], "protocol": "TCP"},
-        {"cidr": "198.51.100.0/24", "protocol": "ICMP"}]}],
-    "nodes": [{"name": "node-1", "address": "10.0.0.11", "meshPort": 15443},
-              {"name": "node-2", "address": "10.0.0.12", "meshPort": 15443}],
-    "infrastructure": {"cds": ["10.0.0.5:7443"], "apiServer": ["10.0.0.1:443"],
-                       "dns": ["10.0.0.10:53"], "meshCidrs": ["10.244.0.0/16"]}})");
+  return testing::BundleJson(testing::Bundle(static_cast<int64_t>(generation),
+                                             {{"shop/api",
+                                               {testing::Egress("203.0.113.0/24", "TCP", {443}),
+                                                testing::Egress("2001:db8::/32", "TCP", {443}),
+                                                testing::Egress("198.51.100.0/24", "ICMP")}}}));
 }
 
 inline CompiledPolicy TestPolicy(uint64_t generation, uint64_t proxy_cgroup_id,
@@ -92,8 +89,8 @@ struct BpfFixture {
   }
   uint32_t Run(int prog_fd, const std::vector<uint8_t>& frame, int repeat = 1) const {
     std::vector<uint8_t> out(frame.size() + 256);
-    LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame.data(),
-                .data_out = out.data(), .data_size_in = static_cast<__u32>(frame.size()),
+    LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame.data(), .data_out = out.data(),
+                .data_size_in = static_cast<__u32>(frame.size()),
                 .data_size_out = static_cast<__u32>(out.size()), .repeat = repeat);
     int err = bpf_prog_test_run_opts(prog_fd, &opts);
     REQUIRE(err == 0);
