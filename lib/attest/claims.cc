@@ -14,6 +14,14 @@ std::string_view PlatformName(Platform p) {
   return "unknown";
 }
 
+std::optional<Platform> PlatformFromName(std::string_view name) {
+  for (Platform p :
+       {Platform::kSevSnp, Platform::kTdx, Platform::kSimulatedSevSnp, Platform::kSimulatedTdx}) {
+    if (PlatformName(p) == name) return p;
+  }
+  return std::nullopt;
+}
+
 std::string_view SigningKeyKindName(SigningKeyKind k) {
   switch (k) {
     case SigningKeyKind::kNone: return "none";

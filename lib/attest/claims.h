@@ -19,6 +19,7 @@ namespace c8s::attest {
 
 enum class Platform { kSevSnp, kTdx, kSimulatedSevSnp, kSimulatedTdx };
 std::string_view PlatformName(Platform p);  // "sev-snp", "tdx", "simulated-sev-snp", ...
+std::optional<Platform> PlatformFromName(std::string_view name);  // inverse of PlatformName
 
 enum class SigningKeyKind { kNone, kVcek, kVlek, kPck };
 std::string_view SigningKeyKindName(SigningKeyKind k);
