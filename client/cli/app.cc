@@ -5,11 +5,12 @@
 
 namespace c8s::cli {
 
-int RunC8sctl(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+int RunC8sctl(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+              client::CdsConnector connect) {
   CLI::App app("c8sctl: verify and administer a c8s confidential cluster", "c8sctl");
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Show help for every subcommand");
-  CommandContext ctx{out, err};
+  CommandContext ctx{out, err, 0, std::move(connect)};
   RegisterAllCommands(app, ctx);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend() - (args.empty() ? 0 : 1));

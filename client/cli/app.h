@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "client/sdk/cds_client.h"
+
 namespace c8s::cli {
 
 // Exit codes: 0 success, 1 a check failed (verification refused), 2 usage or input error.
@@ -16,6 +18,8 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitCheckFailed = 1;
 inline constexpr int kExitUsage = 2;
 
-int RunC8sctl(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+// `connect` reaches a CDS (client::ConnectCds); null: online commands fail with a clear error.
+int RunC8sctl(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+              client::CdsConnector connect = nullptr);
 
 }  // namespace c8s::cli

@@ -1,9 +1,12 @@
-// What a c8sctl command group needs: the CLI11 app to add subcommands to, and the output
-// streams. A subcommand's callback stores its exit code in `ctx.exit_code`.
+// What a c8sctl command group needs: the CLI11 app to add subcommands to, the output streams,
+// and how to reach a CDS (null when c8sctl was built without gRPC: online commands say so).
+// A subcommand's callback stores its exit code in `ctx.exit_code`.
 #pragma once
 
 #include <CLI/CLI.hpp>
 #include <ostream>
+
+#include "client/sdk/cds_client.h"
 
 namespace c8s::cli {
 
@@ -11,6 +14,7 @@ struct CommandContext {
   std::ostream& out;
   std::ostream& err;
   int exit_code = 0;
+  client::CdsConnector connect = nullptr;
 };
 
 }  // namespace c8s::cli

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "client/cli/app.h"
+#include "client/cli/manifest_online.h"
 #include "lib/base/fd.h"
 #include "lib/base/status.h"
 #include "lib/base/strings.h"
@@ -190,7 +191,9 @@ int VerifyHistoryCommand(const HistoryArgs& a, CommandContext& ctx) {
 }  // namespace
 
 void RegisterManifestCommands(CLI::App& app, CommandContext& ctx) {
-  CLI::App* group = app.add_subcommand("manifest", "Hash, validate, diff and approve manifests");
+  CLI::App* group = app.add_subcommand(
+      "manifest",
+      "Hash, validate, diff and approve manifests; pending, approve and history online");
   group->require_subcommand(1);
 
   auto file = std::make_shared<std::string>();
@@ -206,11 +209,29 @@ void RegisterManifestCommands(CLI::App& app, CommandContext& ctx) {
     });
   }
 
-  auto paths = std::make_shared<std::pair<std::string, std::string>>();
-  CLI::App* diff = group->add_subcommand("diff", "Readable diff; lines marked ! widen permissions");
-  diff->add_option("OLD", paths->first, "Active manifest")->required();
-  diff->add_option("NEW", paths->second, "Proposed manifest")->required();
-  diff->callback([paths, &ctx] { ctx.exit_code = DiffCommand(paths->first, paths->second, ctx); });
+  struct DiffArgs {
+    std::string old_path, new_path, hash;
+    OnlineFlags online;
+  };
+  auto d = std::make_shared<DiffArgs>();
+  CLI::App* diff = group->add_subcommand(
+      "diff",
+      "Readable diff (lines marked ! widen permissions): of OLD and NEW files, or without them "
+      "of the pending proposal against the active manifest, over the verified channel");
+  diff->add_option("OLD", d->old_path, "Active manifest file");
+  diff->add_option("NEW", d->new_path, "Proposed manifest file");
+  diff->add_option("--hash", d->hash, "Online: the pending proposal to compare (default: newest)");
+  AddOnlineFlags(diff, d->online);
+  diff->callback([d, &ctx] {
+    if (d->old_path.empty()) {
+      ctx.exit_code = OnlineDiff(d->online, d->hash, ctx);
+    } else if (d->new_path.empty()) {
+      ctx.err << "c8sctl manifest diff: give both OLD and NEW, or neither (online diff)\n";
+      ctx.exit_code = kExitUsage;
+    } else {
+      ctx.exit_code = DiffCommand(d->old_path, d->new_path, ctx);
+    }
+  });
 
   auto sign = std::make_shared<SignArgs>();
   CLI::App* s = group->add_subcommand("sign-approval", "Sign an approval statement offline");
@@ -231,6 +252,8 @@ void RegisterManifestCommands(CLI::App& app, CommandContext& ctx) {
   h->add_option("--manifest", hist->manifests, "Manifests of the history (checks approvals)");
   h->add_option("--seen", hist->seen, "Last seen head GENERATION:HASH (rollback/fork check)");
   h->callback([hist, &ctx] { ctx.exit_code = VerifyHistoryCommand(*hist, ctx); });
+
+  RegisterManifestOnlineCommands(group, ctx);
 }
 
 }  // namespace c8s::cli
