@@ -93,16 +93,19 @@ absl::Status PluginConnection::Run() {
 absl::StatusOr<std::string> PluginConnection::OnConfigure(const Request& r) {
   ASSIGN_OR_RETURN(ConfigureRequest req, DecodeConfigureRequest(r.payload));
   configured_ = true;
+  // Never 0: that would subscribe to every event, including ones newer runtimes cannot fall
+  // back from (note §4.5).
+  int32_t events = options_.events != 0 ? options_.events : kSubscribedEvents;
   int64_t generation = decider_.enforced_generation();
   log::Info("nri: configured",
             {{"plugin", options_.name},
              {"mode", options_.mode},
              {"runtime", StrCat(req.runtime_name, " ", req.runtime_version)},
              {"request_timeout_ms", req.request_timeout_ms},
-             {"events", EventsHex(kSubscribedEvents)},
+             {"events", EventsHex(events)},
              {"policy_generation", generation},
              {"policy", generation == 0 ? "bootstrap allow-list only" : "verified bundle"}});
-  return EncodeConfigureResponse({kSubscribedEvents});
+  return EncodeConfigureResponse({events});
 }
 
 absl::StatusOr<std::string> PluginConnection::OnSynchronize(const Request& r) {
