@@ -32,7 +32,7 @@ struct PluginOptions {
   // the whole synchronization 2 s) and logs what it left out.
   absl::Duration sync_budget = absl::Seconds(1);
   std::string mode = "external";  // for logs: "pre-launched" or "external"
-  int32_t events = 0;  // subscription mask; 0 = kSubscribedEvents (never sent as 0)
+  int32_t events = 0;             // subscription mask; 0 = kSubscribedEvents (never sent as 0)
 };
 
 // Events the plugin subscribes to: CreateContainer to decide, StopContainer and RemoveContainer
