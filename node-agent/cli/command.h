@@ -16,5 +16,6 @@ struct CommandContext {
 // One line per command group; register.cc calls them.
 void RegisterAllCommands(CLI::App& app, CommandContext& ctx);
 void RegisterBpfCommands(CLI::App& app, CommandContext& ctx);
+void RegisterNriCommands(CLI::App& app, CommandContext& ctx);
 
 }  // namespace c8s::node_agent

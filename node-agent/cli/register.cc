@@ -4,6 +4,7 @@ namespace c8s::node_agent {
 
 void RegisterAllCommands(CLI::App& app, CommandContext& ctx) {
   RegisterBpfCommands(app, ctx);
+  RegisterNriCommands(app, ctx);
 }
 
 }  // namespace c8s::node_agent

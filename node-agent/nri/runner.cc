@@ -61,7 +61,7 @@ PluginRunner::PluginRunner(RunnerOptions options, admission::Decider& decider,
   options_.plugin.mode = std::string(ModeName(options_.mode));
 }
 
-absl::Status PluginRunner::Serve(UniqueFd fd) {
+absl::Status PluginRunner::Serve(UniqueFd fd, bool* configured) {
   PluginConnection conn(std::move(fd), decider_, store_, options_.plugin);
   {
     std::lock_guard lock(mu_);
@@ -70,6 +70,7 @@ absl::Status PluginRunner::Serve(UniqueFd fd) {
     ++connections_;
   }
   absl::Status st = conn.Run();
+  if (configured != nullptr) *configured = conn.configured();
   std::lock_guard lock(mu_);
   current_ = nullptr;
   return st;
@@ -84,12 +85,15 @@ absl::Status PluginRunner::Run() {
                                                             : options_.socket_path},
              {"policy_generation", decider_.enforced_generation()}});
   if (options_.mode == Mode::kPreLaunched) {
-    absl::Status st = Serve(UniqueFd(options_.socket_fd));
+    bool served = false;
+    absl::Status st = Serve(UniqueFd(options_.socket_fd), &served);
     std::lock_guard lock(mu_);
     if (stopping_) return absl::OkStatus();
     log::Warn("nri: runtime connection ended; a pre-launched plugin is not reused, exiting",
-              {{"reason", StatusText(st)}});
-    return st;
+              {{"reason", StatusText(st)}, {"was_configured", served}});
+    // The end of a configured connection is a pre-launched plugin's normal end (containerd
+    // stopped or dropped it); failing before that is an error.
+    return served ? absl::OkStatus() : st;
   }
   Backoff backoff(options_.backoff);
   while (true) {

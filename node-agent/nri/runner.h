@@ -46,8 +46,8 @@ class PluginRunner {
   PluginRunner(RunnerOptions options, admission::Decider& decider,
                admission::AdmissionStore& store);
 
-  // Blocks. Pre-launched: until the connection ends (its reason; OK after Stop()). External:
-  // until Stop(), reconnecting as needed.
+  // Blocks. Pre-launched: until the connection ends (OK once it had been configured or after
+  // Stop(), else why it failed). External: until Stop(), reconnecting as needed.
   absl::Status Run();
   void Stop();
   // True while a connection is registered and configured (readiness).
@@ -55,7 +55,7 @@ class PluginRunner {
   int connections() const;
 
  private:
-  absl::Status Serve(UniqueFd fd);
+  absl::Status Serve(UniqueFd fd, bool* configured = nullptr);
   // Sleeps for `d` unless Stop() comes first; returns false when stopping.
   bool Sleep(absl::Duration d);
 
