@@ -64,18 +64,24 @@ struct ConfigureResponse {
 
 using StringMap = std::map<std::string, std::string>;
 
+// Not decoded (the plugin never reads them, and skipping them keeps CreateContainer cheap):
+// pod annotations (field 6; they can be large, e.g. kubectl's last-applied-configuration),
+// container labels (field 5; they include the image's own LABELs, which the image author
+// controls), and container annotations other than the CRI's own `io.kubernetes.cri.*`.
 struct PodSandbox {
   std::string id, name, uid, namespace_name;
-  StringMap labels, annotations;
+  StringMap labels;
   std::string runtime_handler;
   uint32_t pid = 0;
   bool operator==(const PodSandbox&) const = default;
 };
 
+inline constexpr std::string_view kCriAnnotationPrefix = "io.kubernetes.cri.";
+
 struct Container {
   std::string id, pod_sandbox_id, name;
   int32_t state = 0;
-  StringMap labels, annotations;
+  StringMap annotations;  // io.kubernetes.cri.* only
   std::vector<std::string> args, env;
   uint32_t pid = 0;
   bool operator==(const Container&) const = default;

@@ -18,6 +18,21 @@ absl::Status ReadMapField(const WireReader& r, StringMap* out) {
   return absl::OkStatus();
 }
 
+// Keeps only io.kubernetes.cri.* entries (what containerd itself sets; pod annotations are
+// passed through here too and can be large).
+absl::Status ReadCriAnnotation(const WireReader& r, StringMap* out) {
+  RETURN_IF_ERROR(r.ExpectType(WireType::kLen));
+  // Peek at the key without copying the value of entries we drop.
+  WireReader entry(r.bytes());
+  std::string_view key;
+  while (entry.Next()) {
+    if (entry.field() == 1 && entry.type() == WireType::kLen) key = entry.bytes();
+  }
+  RETURN_IF_ERROR(entry.status());
+  if (!key.starts_with(kCriAnnotationPrefix)) return absl::OkStatus();
+  return ReadMapField(r, out);
+}
+
 absl::Status ReadRepeatedString(const WireReader& r, std::vector<std::string>* out) {
   return r.ReadString(&out->emplace_back());
 }
@@ -35,7 +50,6 @@ std::string EncodePodSandbox(const PodSandbox& p) {
   w.StringIfSet(3, p.uid);
   w.StringIfSet(4, p.namespace_name);
   WriteMap(w, 5, p.labels);
-  WriteMap(w, 6, p.annotations);
   w.StringIfSet(7, p.runtime_handler);
   if (p.pid != 0) w.Varint(9, p.pid);
   return w.Take();
@@ -61,9 +75,6 @@ absl::StatusOr<PodSandbox> DecodePodSandbox(std::string_view data) {
       case 5:
         RETURN_IF_ERROR(ReadMapField(r, &p.labels));
         break;
-      case 6:
-        RETURN_IF_ERROR(ReadMapField(r, &p.annotations));
-        break;
       case 7:
         RETURN_IF_ERROR(r.ReadString(&p.runtime_handler));
         break;
@@ -71,7 +82,7 @@ absl::StatusOr<PodSandbox> DecodePodSandbox(std::string_view data) {
         RETURN_IF_ERROR(r.ReadUint32(&p.pid));
         break;
       default:
-        break;  // linux, ips, and fields of later NRI versions
+        break;  // annotations, linux, ips, and fields of later NRI versions
     }
   }
   RETURN_IF_ERROR(r.status());
@@ -84,7 +95,6 @@ std::string EncodeContainer(const Container& c) {
   w.StringIfSet(2, c.pod_sandbox_id);
   w.StringIfSet(3, c.name);
   if (c.state != 0) w.Int32(4, c.state);
-  WriteMap(w, 5, c.labels);
   WriteMap(w, 6, c.annotations);
   for (const std::string& a : c.args) w.String(7, a);
   for (const std::string& e : c.env) w.String(8, e);
@@ -109,11 +119,8 @@ absl::StatusOr<Container> DecodeContainer(std::string_view data) {
       case 4:
         RETURN_IF_ERROR(r.ReadInt32(&c.state));
         break;
-      case 5:
-        RETURN_IF_ERROR(ReadMapField(r, &c.labels));
-        break;
       case 6:
-        RETURN_IF_ERROR(ReadMapField(r, &c.annotations));
+        RETURN_IF_ERROR(ReadCriAnnotation(r, &c.annotations));
         break;
       case 7:
         RETURN_IF_ERROR(ReadRepeatedString(r, &c.args));
@@ -125,7 +132,7 @@ absl::StatusOr<Container> DecodeContainer(std::string_view data) {
         RETURN_IF_ERROR(r.ReadUint32(&c.pid));
         break;
       default:
-        break;  // mounts, hooks, linux, rlimits, later fields
+        break;  // labels, mounts, hooks, linux, rlimits, later fields
     }
   }
   RETURN_IF_ERROR(r.status());

@@ -33,12 +33,11 @@ TEST_CASE("event masks are 1 << (event - 1)", "[unit]") {
 
 TEST_CASE("pods and containers round-trip and skip fields the plugin does not use", "[unit]") {
   PodContainerRequest req;
-  req.pod = {"sb1", "api-7d9", "uid-1", "shop", {{"app", "api"}}, {{"a", "b"}}, "runc", 42};
+  req.pod = {"sb1", "api-7d9", "uid-1", "shop", {{"app", "api"}}, "runc", 42};
   req.container.id = "c1";
   req.container.pod_sandbox_id = "sb1";
   req.container.name = "api";
   req.container.annotations = {{std::string(kImageNameAnnotation), "ghcr.io/x/y:1"}};
-  req.container.labels = {{"io.kubernetes.pod.namespace", "shop"}};
   req.container.args = {"/api", "--port=8080"};
   req.container.env = {"A=1", "B="};
   req.container.pid = 7;
@@ -46,10 +45,16 @@ TEST_CASE("pods and containers round-trip and skip fields the plugin does not us
   auto back = DecodePodContainerRequest(bytes);
   REQUIRE(back.ok());
   CHECK(*back == req);
-  // Mounts (container field 9), linux (11) and a future field 22 inside the container, pod
-  // ips (10): all skipped.
-  std::string container = EncodeContainer(req.container) + Unhex("4a020a00 5a00 b20102 0a00");
-  std::string pod = EncodePodSandbox(req.pod) + Unhex("5201 31");
+  // Container labels (5), a pod annotation passed through (6), mounts (9), linux (11) and a
+  // future field 22 inside the container; pod annotations (6) and ips (10): all skipped.
+  ttrpc::WireWriter extra;
+  extra.MapEntry(5, "io.kubernetes.container.name", "api");
+  extra.MapEntry(6, "kubectl.kubernetes.io/last-applied-configuration", std::string(5000, '{'));
+  std::string container =
+      EncodeContainer(req.container) + extra.data() + Unhex("4a020a00 5a00 b20102 0a00");
+  ttrpc::WireWriter pod_extra;
+  pod_extra.MapEntry(6, "a", "b");
+  std::string pod = EncodePodSandbox(req.pod) + pod_extra.data() + Unhex("5201 31");
   ttrpc::WireWriter w;
   w.Bytes(1, pod);
   w.Bytes(2, container);

@@ -20,19 +20,20 @@ std::string EventsHex(int32_t events) {
 
 }  // namespace
 
-admission::ContainerRequest ToContainerRequest(const PodSandbox& pod, const Container& c) {
+admission::ContainerRequest ToContainerRequest(PodSandbox pod, Container c) {
   admission::ContainerRequest r;
-  r.container_id = c.id;
-  r.container_name = c.name;
-  r.pod_namespace = pod.namespace_name;
-  r.pod_name = pod.name;
-  r.pod_uid = pod.uid;
-  r.pod_labels = pod.labels;  // never c.labels: those include the image's own LABELs
+  r.container_id = std::move(c.id);
+  r.container_name = std::move(c.name);
+  r.pod_namespace = std::move(pod.namespace_name);
+  r.pod_name = std::move(pod.name);
+  r.pod_uid = std::move(pod.uid);
+  // Pod labels only: container labels include the image's own LABELs (api.h).
+  r.pod_labels = std::move(pod.labels);
   if (auto it = c.annotations.find(std::string(kImageNameAnnotation)); it != c.annotations.end()) {
-    r.image = it->second;
+    r.image = std::move(it->second);
   }
-  r.args = c.args;
-  r.env = c.env;
+  r.args = std::move(c.args);
+  r.env = std::move(c.env);
   return r;
 }
 
@@ -147,7 +148,7 @@ absl::StatusOr<std::string> PluginConnection::OnSynchronize(const Request& r) {
 
 absl::StatusOr<std::string> PluginConnection::OnCreateContainer(const Request& r) {
   ASSIGN_OR_RETURN(PodContainerRequest req, DecodePodContainerRequest(r.payload));
-  admission::ContainerRequest cr = ToContainerRequest(req.pod, req.container);
+  admission::ContainerRequest cr = ToContainerRequest(std::move(req.pod), std::move(req.container));
   absl::StatusOr<admission::Admission> a = decider_.Decide(cr);
   std::string pod = StrCat(cr.pod_namespace, "/", cr.pod_name);
   if (!a.ok()) {

@@ -76,6 +76,6 @@ class PluginConnection {
 };
 
 // The decider's view of an NRI container.
-admission::ContainerRequest ToContainerRequest(const PodSandbox& pod, const Container& container);
+admission::ContainerRequest ToContainerRequest(PodSandbox pod, Container container);
 
 }  // namespace c8s::nri
