@@ -17,7 +17,7 @@ namespace {
 struct BundleArgs {
   std::string manifest, ca_key, ca_cert, out, issued_at;
   int64_t generation = 1;
-  std::vector<std::string> nodes, cds, api_server, dns;
+  std::vector<std::string> nodes, cds, api_server, dns, metadata, time, mesh_cidrs;
 };
 
 absl::Status Usage(std::string_view msg) { return absl::InvalidArgumentError(std::string(msg)); }
@@ -70,7 +70,13 @@ absl::Status RunBundle(const BundleArgs& a, CommandContext& ctx) {
     ASSIGN_OR_RETURN(manifest::BundleNode n, ParseNode(spec));
     nodes.push_back(std::move(n));
   }
-  manifest::BundleInfrastructure infra{a.cds, a.api_server, a.dns};
+  manifest::BundleInfrastructure infra;
+  infra.cds = a.cds;
+  infra.api_server = a.api_server;
+  infra.dns = a.dns;
+  infra.metadata = a.metadata;
+  infra.time = a.time;
+  infra.mesh_cidrs = a.mesh_cidrs;
   std::string issued_at = a.issued_at.empty() ? FormatRfc3339(absl::Now()) : a.issued_at;
   absl::StatusOr<manifest::PolicyBundle> bundle =
       manifest::DeriveBundle(*m, a.generation, std::move(nodes), std::move(infra), issued_at);
@@ -109,6 +115,9 @@ void RegisterPolicyCommands(CLI::App& app, CommandContext& ctx) {
   b->add_option("--cds-endpoint", a->cds, "Infrastructure: CDS ip:port (repeatable)");
   b->add_option("--api-server", a->api_server, "Infrastructure: API server ip:port (repeatable)");
   b->add_option("--dns", a->dns, "Infrastructure: DNS ip:port (repeatable)");
+  b->add_option("--metadata", a->metadata, "Infrastructure: metadata service ip:port (repeatable)");
+  b->add_option("--time", a->time, "Infrastructure: time server ip:port (repeatable)");
+  b->add_option("--mesh-cidr", a->mesh_cidrs, "Infrastructure: mesh CIDR (repeatable)");
   b->callback([a, &ctx] { ctx.exit_code = Finish(ctx, "policy bundle", RunBundle(*a, ctx)); });
 }
 
