@@ -120,5 +120,48 @@ TEST_CASE("OpenSSL prints the c8s extension names", "[unit]") {
   }
 }
 
+TEST_CASE("a certificate with every c8s extension passes openssl verify; a critical one fails",
+          "[unit]") {
+  // Acceptance (issue 2): c8s-profile certificates verify with the openssl command line, which
+  // only works because every c8s extension is non-critical: the control certificate below
+  // carries one c8s extension marked critical and must be refused as unhandled.
+  CertificateAuthority ca = MakeCa("c8s CA");
+  Certificate full = IssueWith(ca, FullClaims());
+  IssueOptions critical = LeafOptions({"node-2", "c8s"}, absl::Now(), absl::Hours(1));
+  critical.extensions.push_back({C8sClaimOid(4), {0x0c, 0x01, 'n'}, true});
+  Certificate control =
+      ca.Issue(PrivateKey::Generate(KeyType::kP256).value().GetPublicKey(), critical).value();
+
+  ::c8s::testing::TempDir dir;
+  REQUIRE(WriteFile(dir.Path("ca.pem"), ca.certificate().ToPem()).ok());
+  REQUIRE(WriteFile(dir.Path("full.pem"), full.ToPem()).ok());
+  REQUIRE(WriteFile(dir.Path("critical.pem"), control.ToPem()).ok());
+  auto verify = [&dir](const char* leaf) {
+    return testing::RunCommand(
+        StrCat("openssl verify -CAfile ", dir.Path("ca.pem"), " ", dir.Path(leaf)));
+  };
+  testing::CommandResult ok = verify("full.pem");
+  INFO(ok.output);
+  CHECK(ok.exit_code == 0);
+  CHECK(ok.output.find("full.pem: OK") != std::string::npos);
+  testing::CommandResult refused = verify("critical.pem");
+  INFO(refused.output);
+  CHECK(refused.exit_code != 0);
+  CHECK(refused.output.find("unhandled critical extension") != std::string::npos);
+}
+
+TEST_CASE("every c8s claim is described by its short name, in table order", "[unit]") {
+  std::vector<std::pair<std::string, std::string>> shown = DescribeC8sClaims(FullClaims());
+  REQUIRE(shown.size() == C8sClaimTable().size());
+  for (size_t i = 0; i < shown.size(); ++i) {
+    INFO(shown[i].first);
+    CHECK(shown[i].first == C8sClaimTable()[i].short_name);
+    CHECK_FALSE(shown[i].second.empty());
+  }
+  CHECK(shown[5].second == "7");                   // c8sManifestGeneration as a decimal number
+  CHECK(shown[8].second == "Owner");               // c8sApprovalMode by name
+  CHECK(shown[1].second == std::string(96, 'a'));  // c8sMeasurement as lowercase hex
+}
+
 }  // namespace
 }  // namespace c8s::crypto
