@@ -67,9 +67,9 @@ TEST_CASE("c8sctl evidence verify accepts every positive SNP vector", "[componen
   TempDir tmp;
   for (const Positive& p : Positives()) {
     INFO(p.evidence);
-    Run r = C8sctl("evidence verify --platform snp --evidence " + p.evidence + " " + p.certs +
-                       " --at " + p.at,
-                   tmp);
+    Run r = C8sctl(
+        "evidence verify --platform snp --evidence " + p.evidence + " " + p.certs + " --at " + p.at,
+        tmp);
     INFO(r.err);
     CHECK(r.exit_code == 0);
     CHECK(r.out.find("\"platform\": \"sev-snp\"") != std::string::npos);
@@ -87,19 +87,68 @@ TEST_CASE("c8sctl evidence verify refuses mutated vectors with exit 1", "[compon
     size_t at = hex ? 2 * (0x90 + 5) : 0x90 + 5;
     data[at] = hex ? (data[at] == '0' ? '1' : '0') : static_cast<char>(data[at] ^ 0x01);
     REQUIRE(c8s::WriteFile(tmp.Path("mutated"), data).ok());
-    Run r = C8sctl("evidence verify --evidence " + tmp.Path("mutated") + " " + p.certs +
-                       " --at " + p.at,
-                   tmp);
+    Run r = C8sctl(
+        "evidence verify --evidence " + tmp.Path("mutated") + " " + p.certs + " --at " + p.at, tmp);
     CHECK(r.exit_code == 1);
     CHECK(r.err.find("REFUSED (signature)") != std::string::npos);
   }
   // Outside the validity window.
   Positive p = Positives()[4];
-  Run r = C8sctl("evidence verify --evidence " + p.evidence + " " + p.certs +
-                     " --at 2026-06-01T00:00:00Z",
-                 tmp);
+  Run r = C8sctl(
+      "evidence verify --evidence " + p.evidence + " " + p.certs + " --at 2026-06-01T00:00:00Z",
+      tmp);
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("REFUSED (expired)") != std::string::npos);
+}
+
+// Flips one base64 character near the end of the first PEM certificate (inside its signature
+// value), or one byte near the end of a DER certificate.
+std::string MutateCertificate(std::string cert) {
+  size_t end = cert.find("-----END CERTIFICATE-----");
+  size_t at = end != std::string::npos ? end - 20 : cert.size() - 10;
+  if (end != std::string::npos) {
+    while (cert[at] == '\n' || cert[at] == '=') --at;
+    cert[at] = cert[at] == 'A' ? 'B' : 'A';
+  } else {
+    cert[at] = static_cast<char>(cert[at] ^ 0x01);
+  }
+  return cert;
+}
+
+// "--vcek FILE --chain FILE" -> the VCEK file.
+std::string VcekOf(const Positive& p) {
+  size_t a = p.certs.find("--vcek ") + 7;
+  return p.certs.substr(a, p.certs.find(' ', a) - a);
+}
+
+TEST_CASE("c8sctl evidence verify refuses a changed signature or certificate by kind",
+          "[component]") {
+  TempDir tmp;
+  for (const Positive& p : Positives()) {
+    INFO(p.evidence);
+    // One byte of the signature's R (report offset 0x2A0 + 5).
+    std::string data = c8s::ReadFile(p.evidence).value();
+    bool hex = p.evidence.ends_with(".hex");
+    size_t at = hex ? 2 * (0x2A0 + 5) : 0x2A0 + 5;
+    data[at] = hex ? (data[at] == '0' ? '1' : '0') : static_cast<char>(data[at] ^ 0x01);
+    REQUIRE(c8s::WriteFile(tmp.Path("bad-signature"), data).ok());
+    Run r = C8sctl(
+        "evidence verify --evidence " + tmp.Path("bad-signature") + " " + p.certs + " --at " + p.at,
+        tmp);
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("REFUSED (signature)") != std::string::npos);
+
+    // One byte inside the signature of the VCEK/VLEK: the chain no longer verifies.
+    std::string vcek = VcekOf(p);
+    REQUIRE(
+        c8s::WriteFile(tmp.Path("bad-vcek"), MutateCertificate(c8s::ReadFile(vcek).value())).ok());
+    std::string certs = p.certs;
+    certs.replace(certs.find(vcek), vcek.size(), tmp.Path("bad-vcek"));
+    r = C8sctl("evidence verify --evidence " + p.evidence + " " + certs + " --at " + p.at, tmp);
+    INFO(r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("REFUSED (chain)") != std::string::npos);
+  }
 }
 
 TEST_CASE("c8sctl evidence verify takes files as they come", "[component]") {
@@ -122,9 +171,8 @@ TEST_CASE("c8sctl evidence verify takes files as they come", "[component]") {
 TEST_CASE("c8sctl evidence verify --policy prints every failed check", "[component]") {
   TempDir tmp;
   std::string policy = R"({"allowSimulated": false, "snp": {"measurements": [")" +
-                       std::string(96, '0') +
-                       R"("], "minTcb": {"snp": 30}, "chipIds": [")" + std::string(128, '1') +
-                       R"("]}})";
+                       std::string(96, '0') + R"("], "minTcb": {"snp": 30}, "chipIds": [")" +
+                       std::string(128, '1') + R"("]}})";
   REQUIRE(c8s::WriteFile(tmp.Path("policy.json"), policy).ok());
   Positive p = Positives()[4];  // the AWS VLEK report: chip-ID pinning unavailable
   Run r = C8sctl("evidence verify --evidence " + p.evidence + " " + p.certs + " --at " + p.at +
@@ -141,8 +189,9 @@ TEST_CASE("c8sctl evidence simulate writes SNP evidence the verifier accepts onl
           "[component]") {
   TempDir tmp;
   std::string out = tmp.Path("sim");
-  Run s = C8sctl("evidence simulate --platform snp --out " + out + " --product Turin --tcb "
-                 "bootloader=2,tee=1,snp=5,microcode=90,fmc=3 --measurement " +
+  Run s = C8sctl("evidence simulate --platform snp --out " + out +
+                     " --product Turin --tcb "
+                     "bootloader=2,tee=1,snp=5,microcode=90,fmc=3 --measurement " +
                      std::string(96, 'a'),
                  tmp);
   INFO(s.err);
@@ -157,6 +206,95 @@ TEST_CASE("c8sctl evidence simulate writes SNP evidence the verifier accepts onl
   CHECK(ok.exit_code == 0);
   CHECK(ok.out.find("\"platform\": \"simulated-sev-snp\"") != std::string::npos);
   CHECK(ok.out.find("\"fmc\": 3") != std::string::npos);
+}
+
+// TDX quotes of MANIFEST.md with their collateral directory. The MANIFEST's time, 2026-01-20,
+// is before the notBefore of the v5 sample's PCK certificate (2026-01-27), so that quote is
+// checked at 2026-02-01, still inside the collateral's window (2026-01-12 .. 2026-02-11). The
+// b0c06f000000 and 00806f050000 TCB infos expired 2025-10-29, before the QE identity was
+// issued: no time makes both current, so those quotes need --accept-stale-collateral (a policy
+// choice, off by default), and without it they are refused as expired.
+struct TdxPositive {
+  std::string quote, at;
+  bool stale;
+  std::string status;  // with collateral
+};
+
+std::vector<TdxPositive> TdxPositives() {
+  return {{"v5-td15-sample.dat", "2026-02-01T00:00:00Z", false, "UpToDate"},
+          {"v4-phala.dat", "2026-01-20T00:00:00Z", true, "UpToDate"},
+          {"v4-azure.bin", "2026-01-20T00:00:00Z", true, "UpToDate"},
+          // Not in the MANIFEST (no expected status there): OutOfDate per Intel's algorithm,
+          // as lib/attest/tdx_verifier_test.cc computes.
+          {"v4-edgeless.dat", "2026-01-20T00:00:00Z", true, "OutOfDate"}};
+}
+
+std::string TdxArgs(const std::string& quote, const std::string& at) {
+  return "evidence verify --platform tdx --evidence " + quote + " --at " + at;
+}
+
+TEST_CASE("c8sctl evidence verify accepts every TDX quote, with and without collateral",
+          "[component]") {
+  TempDir tmp;
+  const std::string collateral = " --collateral " + V("tdx-collateral");
+  for (const TdxPositive& p : TdxPositives()) {
+    INFO(p.quote);
+    std::string quote = V("tdx-quotes/" + p.quote);
+    Run bare = C8sctl(TdxArgs(quote, p.at), tmp);
+    INFO(bare.err);
+    CHECK(bare.exit_code == 0);
+    CHECK(bare.out.find("\"platform\": \"tdx\"") != std::string::npos);
+    CHECK(bare.out.find("\"tcbStatus\": \"Unknown\"") != std::string::npos);
+
+    Run full = C8sctl(
+        TdxArgs(quote, p.at) + collateral + (p.stale ? " --accept-stale-collateral" : ""), tmp);
+    INFO(full.err);
+    CHECK(full.exit_code == 0);
+    CHECK(full.out.find("\"tcbStatus\": \"" + p.status + "\"") != std::string::npos);
+    CHECK((full.err.find("warning: tcb info: stale") != std::string::npos) == p.stale);
+    if (p.stale) {
+      Run strict = C8sctl(TdxArgs(quote, p.at) + collateral, tmp);
+      CHECK(strict.exit_code == 1);
+      CHECK(strict.err.find("REFUSED (expired): tcb info: stale") != std::string::npos);
+    }
+  }
+  // The MANIFEST's time is too early for the v5 sample's PCK certificate.
+  Run early = C8sctl(TdxArgs(V("tdx-quotes/v5-td15-sample.dat"), "2026-01-20T00:00:00Z"), tmp);
+  CHECK(early.exit_code == 1);
+  CHECK(early.err.find("REFUSED (expired)") != std::string::npos);
+  // Hex text, as quotes are often pasted.
+  std::string raw = c8s::ReadFile(V("tdx-quotes/v4-phala.dat")).value();
+  REQUIRE(c8s::WriteFile(tmp.Path("quote.hex"), c8s::HexEncode(c8s::AsBytes(raw)) + "\n").ok());
+  CHECK(C8sctl(TdxArgs(tmp.Path("quote.hex"), "2026-01-20T00:00:00Z"), tmp).exit_code == 0);
+}
+
+TEST_CASE("c8sctl evidence verify refuses mutated TDX quotes by kind", "[component]") {
+  TempDir tmp;
+  for (const TdxPositive& p : TdxPositives()) {
+    INFO(p.quote);
+    const std::string quote = c8s::ReadFile(V("tdx-quotes/" + p.quote)).value();
+    auto refused = [&](std::string mutated, const std::string& kind) {
+      REQUIRE(c8s::WriteFile(tmp.Path("mutated"), mutated).ok());
+      Run r = C8sctl(TdxArgs(tmp.Path("mutated"), p.at), tmp);
+      INFO(kind << ": " << r.err);
+      CHECK(r.exit_code == 1);
+      CHECK(r.err.find("REFUSED (" + kind + ")") != std::string::npos);
+    };
+    // Header (48 bytes; v5 adds a 6-byte body descriptor) then the report body, all signed by
+    // the attestation key: one bit of MRTD (body offset 0x88).
+    const bool v4 = quote[0] == 4;
+    const size_t body = v4 ? 48 : 48 + 6;
+    const size_t signed_size = body + (v4 ? 584 : 648);
+    std::string m = quote;
+    m[body + 0x88] ^= 0x01;
+    refused(m, "signature");
+    // The quote signature itself: the 64 bytes after SIGNATURE_DATA_LEN.
+    m = quote;
+    m[signed_size + 4 + 10] ^= 0x01;
+    refused(m, "signature");
+    // The PCK leaf certificate embedded in the quote (its PEM signature value).
+    refused(MutateCertificate(quote), "chain");
+  }
 }
 
 }  // namespace
