@@ -8,20 +8,33 @@
 #include <unistd.h>
 
 #include <catch2/catch_test_macros.hpp>
+#include <functional>
 
 #include "lib/attest/simulated_snp.h"
+#include "lib/attest/simulated_tdx.h"
 #include "lib/attest/snp_certs.h"
 #include "lib/attest/snp_verifier.h"
+#include "lib/attest/tdx_verifier.h"
 #include "lib/attest/verify_error.h"
+#include "lib/base/clock.h"
 #include "lib/base/fd.h"
 #include "test/support/test_env.h"
 
 namespace c8s::attest {
 namespace {
 
+// What the fake kernel's TSM provider produces for an inblob: outblob and auxblob.
+using FakeTsmBackend = std::function<std::pair<Bytes, Bytes>(const ReportData&)>;
+
 class FakeKernel {
  public:
-  explicit FakeKernel(SimulatedSnp& sim) : sim_(sim) {}
+  explicit FakeKernel(FakeTsmBackend backend) : backend_(std::move(backend)) {}
+  // The sev_guest backend: the simulated SNP report, with its certificate table as auxblob.
+  explicit FakeKernel(SimulatedSnp& sim)
+      : FakeKernel([&sim](const ReportData& rd) {
+          Evidence ev = sim.GetEvidence(rd).value();
+          return std::pair<Bytes, Bytes>(ev.report, CertTable(sim));
+        }) {}
   int races_left = 0;  // attempts on which a "concurrent writer" bumps generation
   int attempts = 0;
   std::string provider = "sev_guest";
@@ -38,9 +51,9 @@ class FakeKernel {
         std::string in = ReadFile(dir + "/inblob").value();
         ReportData rd{};
         std::copy(in.begin(), in.begin() + std::min<size_t>(in.size(), 64), rd.begin());
-        Evidence ev = sim_.GetEvidence(rd).value();
-        Set(dir, "outblob", std::string(AsChars(ev.report)));
-        Set(dir, "auxblob", std::string(AsChars(CertTable())));
+        auto [out, aux] = backend_(rd);
+        Set(dir, "outblob", std::string(AsChars(out)));
+        Set(dir, "auxblob", std::string(AsChars(aux)));
       }
     } else if (step == "read:outblob") {
       if (races_left > 0) {
@@ -55,14 +68,13 @@ class FakeKernel {
     }
   }
 
-  Bytes CertTable() {
+  static Bytes CertTable(SimulatedSnp& sim) {
     auto der = [](const std::string& pem) {
       auto certs = ParseCertificates(AsBytes(pem)).value();
       return CertDer(certs[0].get());
     };
-    return BuildSnpCertTable({{kGuidVcek, sim_.VekDer()},
-                              {kGuidAsk, der(sim_.AskPem())},
-                              {kGuidArk, der(sim_.ArkPem())}});
+    return BuildSnpCertTable(
+        {{kGuidVcek, sim.VekDer()}, {kGuidAsk, der(sim.AskPem())}, {kGuidArk, der(sim.ArkPem())}});
   }
 
  private:
@@ -73,7 +85,7 @@ class FakeKernel {
     uint64_t g = std::stoull(ReadFile(dir + "/generation").value());
     Set(dir, "generation", std::to_string(g + 1) + "\n");
   }
-  SimulatedSnp& sim_;
+  FakeTsmBackend backend_;
 };
 
 size_t Entries(const std::string& dir) {
@@ -156,6 +168,39 @@ TEST_CASE("configfs-tsm: clear errors without TSM or with an unknown provider", 
   st = ConfigfsTsmProvider::Open(opt).value()->GetEvidence(ReportData{}).status();
   CHECK(std::string(st.message()) ==
         "configfs-tsm provider 'arm_cca_guest' is not supported (sev_guest or tdx_guest)");
+}
+
+TEST_CASE("configfs-tsm: a tdx_guest provider yields a TDX quote that verifies", "[unit]") {
+  // The kernel's tdx_guest TSM provider returns the quote as outblob and no auxblob (the PCK
+  // chain is inside the quote).
+  SimulatedTdx sim = SimulatedTdx::Create().value();
+  FakeKernel kernel([&sim](const ReportData& rd) {
+    SimulatedTdxFields f;
+    f.report_data = Bytes(rd.begin(), rd.end());
+    return std::pair<Bytes, Bytes>(sim.Quote(f).value(), Bytes{});
+  });
+  kernel.provider = "tdx_guest";
+  c8s::testing::TempDir root;
+  ConfigfsTsmOptions opt;
+  opt.root = root.path();
+  opt.fake_kernel = std::ref(kernel);
+  auto provider = ConfigfsTsmProvider::Open(opt).value();
+  ReportData rd;
+  rd.fill(0x5a);
+  absl::StatusOr<Evidence> ev = provider->GetEvidence(rd);
+  REQUIRE(ev.ok());
+  CHECK(ev->platform == Platform::kTdx);
+  CHECK(ev->auxblob.empty());
+  CHECK(Entries(root.path()) == 0);
+
+  TdxVerifyOptions vopt;
+  vopt.now = ParseRfc3339("2026-01-15T00:00:00Z").value();
+  vopt.simulated_roots = {ToBytes(sim.RootPem())};
+  vopt.expected_report_data = Bytes(64, 0x5a);
+  absl::StatusOr<TdxVerification> v = VerifyTdxQuote(ev->report, vopt);
+  INFO(v.status().message());
+  REQUIRE(v.ok());
+  CHECK(v->claims.platform == Platform::kSimulatedTdx);
 }
 
 }  // namespace

@@ -163,6 +163,27 @@ TEST_CASE("each SNP check fails alone with its exact message", "[unit]") {
        },
        {"snp.chipIds: chip-ID pinning is unavailable with a VLEK-signed report (no hardware "
         "ID); the policy pins chip IDs"}},
+      {"empty chip ids",
+       [](Claims&, AttestationPolicy& p) { p.snp->chip_ids->clear(); },
+       {"snp.chipId: allow-list is empty, nothing is accepted"}},
+      {"chip ids unchecked",
+       [](Claims& c, AttestationPolicy& p) {
+         p.snp->chip_ids.reset();
+         c.chip_id = Fill(64, 0x33);
+       },
+       {}},
+      {"products unchecked",
+       [](Claims& c, AttestationPolicy& p) {
+         p.snp->products.reset();
+         c.product = "Turin";
+       },
+       {}},
+      {"vmpl unchecked",
+       [](Claims& c, AttestationPolicy& p) {
+         p.snp->vmpl.reset();
+         c.vmpl = 3;
+       },
+       {}},
       {"masked chip id",
        [](Claims& c, AttestationPolicy&) {
          c.chip_id = Fill(64, 0);

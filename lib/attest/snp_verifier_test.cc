@@ -127,8 +127,9 @@ TEST_CASE("every single-byte change of a certificate breaks the chain", "[unit]"
     const auto& v = vs[vi];
     std::vector<Bytes> ders = Ders(v.evidence);
     REQUIRE(ders.size() == 3);
-    REQUIRE(VerifySnpEvidence(Evidence{v.evidence.platform, v.evidence.report, ders, {}},
-                              v.Options()).ok());
+    REQUIRE(
+        VerifySnpEvidence(Evidence{v.evidence.platform, v.evidence.report, ders, {}}, v.Options())
+            .ok());
     for (size_t ci = 0; ci < ders.size(); ++ci) {
       for (size_t off = 0; off < ders[ci].size(); ++off) {
         Evidence ev = v.evidence;
@@ -182,8 +183,8 @@ TEST_CASE("size, version, time, key kind and report-data errors are distinct", "
   late.now = Day(2040, 1, 1);
   st = VerifySnpEvidence(v.evidence, late).status();
   CHECK(KindName(st) == "expired");
-  CHECK(std::string(st.message()).find("VCEK (CN=SEV-VCEK) is not valid at 2040-01-01T00:00:00Z")
-        == 0);
+  CHECK(std::string(st.message()).find("VCEK (CN=SEV-VCEK) is not valid at 2040-01-01T00:00:00Z") ==
+        0);
 
   SnpVerifyOptions rd = v.Options();
   rd.expected_report_data = Bytes(64, 0x11);
@@ -207,8 +208,9 @@ TEST_CASE("the deliberately corrupted trustee VCEKs are refused", "[unit]") {
     ev.certs[0] = ReadVectorFile(std::string("snp-milan-v3-vlek-aws/") + bad);
     absl::Status st = VerifySnpEvidence(ev, v.Options()).status();
     INFO(bad << ": " << st.message());
-    CHECK(!st.ok());
-    CHECK(GetVerifyErrorKind(st).has_value());
+    // Both are altered copies of test-vcek.der (longer, changed inside the TBSCertificate):
+    // they still parse, and the ASK's signature over them no longer verifies.
+    CHECK(KindName(st) == "chain");
   }
 }
 
