@@ -48,6 +48,27 @@ absl::Status AddBlob(ByteSpan blob, std::vector<X509Ptr>& out) {
   return absl::OkStatus();
 }
 
+// The compiled-in AMD certificates, parsed once: every cold verification needs all of them,
+// and parsing nine RSA-4096 PEM certificates per report was most of its cost. X509 objects are
+// reference-counted and safe to share read-only between threads.
+struct BuiltinCerts {
+  std::vector<X509Ptr> roots;   // ARKs
+  std::vector<X509Ptr> others;  // ASKs and ASVKs
+};
+
+absl::StatusOr<const BuiltinCerts*> CompiledInCerts() {
+  static const absl::StatusOr<BuiltinCerts>* parsed = [] {
+    BuiltinCerts b;
+    for (const AmdCert& c : AmdCertificates()) {
+      absl::Status st = AddBlob(AsBytes(c.pem), c.kind == AmdCertKind::kArk ? b.roots : b.others);
+      if (!st.ok()) return new absl::StatusOr<BuiltinCerts>(st);
+    }
+    return new absl::StatusOr<BuiltinCerts>(std::move(b));
+  }();
+  if (!parsed->ok()) return parsed->status();
+  return &**parsed;
+}
+
 absl::Status LoadPool(const Evidence& ev, const SnpVerifyOptions& opt, Pool& pool) {
   for (const Bytes& blob : ev.certs) RETURN_IF_ERROR(AddBlob(blob, pool.evidence));
   if (!ev.auxblob.empty()) {
@@ -77,9 +98,13 @@ absl::Status LoadPool(const Evidence& ev, const SnpVerifyOptions& opt, Pool& poo
       }
     }
   }
-  for (const AmdCert& c : AmdCertificates()) {
-    RETURN_IF_ERROR(
-        AddBlob(AsBytes(c.pem), c.kind == AmdCertKind::kArk ? pool.roots : pool.builtin));
+  ASSIGN_OR_RETURN(const BuiltinCerts* builtin, CompiledInCerts());
+  for (auto [from, to] :
+       {std::pair{&builtin->roots, &pool.roots}, {&builtin->others, &pool.builtin}}) {
+    for (const X509Ptr& c : *from) {
+      X509_up_ref(c.get());
+      to->emplace_back(c.get());
+    }
   }
   for (const Bytes& blob : opt.simulated_roots) RETURN_IF_ERROR(AddBlob(blob, pool.sim_roots));
   return absl::OkStatus();

@@ -3,7 +3,9 @@
 // kind asserted per region. Times are pinned per MANIFEST.md (certificates expire).
 #include "lib/attest/snp_verifier.h"
 
+#include <atomic>
 #include <catch2/catch_test_macros.hpp>
+#include <thread>
 
 #include "lib/attest/snp_certs.h"
 #include "lib/attest/snp_test_vectors.h"
@@ -243,6 +245,25 @@ TEST_CASE("warm chain cache gives the same claims and still checks time", "[unit
   CHECK(a.ToJson() == b.ToJson());
   opt.now = Day(2035, 1, 1);
   CHECK(KindName(VerifySnpEvidence(v.evidence, opt).status()) == "expired");
+}
+
+TEST_CASE("cold verifications from several threads share the compiled-in AMD certificates",
+          "[unit]") {
+  // The AMD roots are parsed once and shared (reference-counted) by every verification.
+  const std::vector<testing::SnpVector> vs = RealSnpVectors();
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&vs, &failures] {
+      for (int round = 0; round < 5; ++round) {
+        for (const auto& v : vs) {
+          if (!VerifySnpEvidence(v.evidence, v.Options()).ok()) ++failures;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  CHECK(failures == 0);
 }
 
 }  // namespace
