@@ -60,13 +60,15 @@ inline std::string TestBundleJson(uint64_t generation) {
 }
 
 inline CompiledPolicy TestPolicy(uint64_t generation, uint64_t proxy_cgroup_id,
-                                 const std::string& redirect = "") {
+                                 const std::string& redirect = "",
+                                 std::vector<uint16_t> ingress_ports = {}) {
   auto bundle = ParsePolicyBundle(TestBundleJson(generation));
   REQUIRE(bundle.ok());
   NodeSettings node;
   node.node_name = "node-1";
   node.proxy_cgroup_id = proxy_cgroup_id;
   if (!redirect.empty()) node.redirect = *ParseEndpoint(redirect);
+  node.ingress_ports = std::move(ingress_ports);
   auto compiled = CompilePolicy(*bundle, node);
   REQUIRE(compiled.ok());
   return *compiled;

@@ -29,6 +29,9 @@ uint64_t OwnCgroupId() {
   return *id;
 }
 
+// An --ingress-port of the node (TCP, any source).
+constexpr uint16_t kOpenPort = 9443;
+
 // Rows run in order: the ingress replies rely on the egress rows before them.
 std::vector<Row> Table() {
   const char* us = "10.0.0.11";
@@ -48,8 +51,8 @@ std::vector<Row> Table() {
        C8S_R_ALLOW_INFRA},
       {"udp not allowed", C8S_DIR_EGRESS, Packet().V4(us, "10.0.0.10").Udp(5353, 54).Build(),
        C8S_R_DENY_NO_RULE},
-      {"v6 tcp egress rule", C8S_DIR_EGRESS, Packet().V6(us6, "2001:db8::5").Tcp(40003, 443).Build(),
-       C8S_R_ALLOW_RULE},
+      {"v6 tcp egress rule", C8S_DIR_EGRESS,
+       Packet().V6(us6, "2001:db8::5").Tcp(40003, 443).Build(), C8S_R_ALLOW_RULE},
       {"v6 tcp egress unknown", C8S_DIR_EGRESS,
        Packet().V6(us6, "2001:db9::5").Tcp(40003, 443).Build(), C8S_R_DENY_NO_RULE},
       {"v6 hop-by-hop then tcp", C8S_DIR_EGRESS,
@@ -59,11 +62,9 @@ std::vector<Row> Table() {
       {"v6 fragment header", C8S_DIR_EGRESS,
        Packet().V6(us6, "2001:db8::5").V6Ext(44).Tcp(40004, 443).Build(), C8S_R_DENY_FRAGMENT},
       {"v4 first fragment (MF)", C8S_DIR_EGRESS,
-       Packet().V4(us, "203.0.113.9").FragOff(0x2000).Tcp(40000, 443).Build(),
-       C8S_R_DENY_FRAGMENT},
+       Packet().V4(us, "203.0.113.9").FragOff(0x2000).Tcp(40000, 443).Build(), C8S_R_DENY_FRAGMENT},
       {"v4 later fragment", C8S_DIR_EGRESS,
-       Packet().V4(us, "203.0.113.9").FragOff(0x0010).Tcp(40000, 443).Build(),
-       C8S_R_DENY_FRAGMENT},
+       Packet().V4(us, "203.0.113.9").FragOff(0x0010).Tcp(40000, 443).Build(), C8S_R_DENY_FRAGMENT},
       {"v4 options skipped by IHL", C8S_DIR_EGRESS,
        Packet().V4(us, "203.0.113.9").Options(2).Tcp(40005, 443).Build(), C8S_R_ALLOW_RULE},
       {"bad IHL", C8S_DIR_EGRESS, Packet().V4(us, "203.0.113.9").Ihl(4).Tcp(40000, 443).Build(),
@@ -117,15 +118,21 @@ std::vector<Row> Table() {
       {"icmp echo request in", C8S_DIR_INGRESS, Packet().V4("192.0.2.1", us).Icmp(8, 7).Build(),
        C8S_R_DENY_NO_RULE},
       {"ingress fragment", C8S_DIR_INGRESS,
-       Packet().V4("10.0.0.12", us).FragOff(0x2000).Tcp(50000, 15443).Build(),
-       C8S_R_DENY_FRAGMENT},
+       Packet().V4("10.0.0.12", us).FragOff(0x2000).Tcp(50000, 15443).Build(), C8S_R_DENY_FRAGMENT},
       {"egress of inbound mesh flow", C8S_DIR_EGRESS,
        Packet().V4(us, "10.0.0.12").Tcp(15443, 50000).Build(), C8S_R_ALLOW_REPLY},
+      {"ingress port open to any source", C8S_DIR_INGRESS,
+       Packet().V4("192.0.2.7", us).Tcp(50002, kOpenPort).Build(), C8S_R_ALLOW_INGRESS_PORT},
+      {"v6 ingress port", C8S_DIR_INGRESS,
+       Packet().V6("2001:db9::7", us6).Tcp(50002, kOpenPort).Build(), C8S_R_ALLOW_INGRESS_PORT},
+      {"egress reply from the open port", C8S_DIR_EGRESS,
+       Packet().V4(us, "192.0.2.7").Tcp(kOpenPort, 50002).Build(), C8S_R_ALLOW_REPLY},
+      {"udp to the open (TCP) port", C8S_DIR_INGRESS,
+       Packet().V4("192.0.2.7", us).Udp(50002, kOpenPort).Build(), C8S_R_DENY_NO_RULE},
   };
 }
 
-TEST_CASE("uplink programs: every verdict and reason from the fixture table",
-          "[privileged][bpf]") {
+TEST_CASE("uplink programs: every verdict and reason from the fixture table", "[privileged][bpf]") {
   C8S_REQUIRE_PRIVILEGED_OR_SKIP("BPF_PROG_TEST_RUN");
   BpfFixture fx;
   // No policy yet: fail closed.
@@ -134,7 +141,7 @@ TEST_CASE("uplink programs: every verdict and reason from the fixture table",
   CHECK(fx.Count(C8S_DIR_EGRESS, C8S_R_DENY_NO_POLICY) == 1);
 
   // The test-run skb belongs to this process's cgroup: make it the proxy's.
-  fx.Apply(TestPolicy(7, OwnCgroupId()));
+  fx.Apply(TestPolicy(7, OwnCgroupId(), "", {kOpenPort}));
   for (const Row& row : Table()) {
     INFO(row.name << " (want " << ReasonName(row.reason) << ")");
     uint64_t before = fx.Count(row.dir, row.reason);
@@ -162,8 +169,10 @@ TEST_CASE("mesh port from another cgroup is dropped; generations only move forwa
   CHECK(!fx.maps->Apply(TestPolicy(6, 0)).ok());
 }
 
-TEST_CASE("rule sets beyond the inline entries are decided through c8s_ports; a rule never "
-          "opens a peer's mesh port", "[privileged][bpf]") {
+TEST_CASE(
+    "rule sets beyond the inline entries are decided through c8s_ports; a rule never "
+    "opens a peer's mesh port",
+    "[privileged][bpf]") {
   C8S_REQUIRE_PRIVILEGED_OR_SKIP("BPF_PROG_TEST_RUN");
   BpfFixture fx;
   auto bundle = ParsePolicyBundle(TestBundleJson(3));
