@@ -284,6 +284,7 @@ Figures BenchBaseline() {
     rounds.push_back(Percentiles(std::move(us)));
   }
   server_session.Close();
+  (void)server_session.Wait();  // before `server` goes: the reader calls into it until then
   return Median(rounds);
 }
 

@@ -13,7 +13,8 @@
 //   absl::Status why = session.Wait();   // peer closed, protocol error or Close()
 //
 // Handlers run on the reader thread: a handler must not wait for a Client call on the same
-// session (the reply could never be read).
+// session (the reply could never be read). Handlers must outlive the reader: call Close() and
+// then Wait() before destroying them.
 #pragma once
 
 #include <atomic>

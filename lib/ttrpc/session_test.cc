@@ -131,6 +131,8 @@ TEST_CASE("ttrpc server answers protocol violations on the offending stream", "[
   CHECK(id == 13);
   CHECK(st.ok());
   CHECK_FALSE(server_session.closed());
+  server_session.Close();
+  (void)server_session.Wait();  // before `server` is destroyed
 }
 
 TEST_CASE("ttrpc client fails pending calls when the peer goes, and on its deadline", "[unit]") {

@@ -17,6 +17,14 @@ absl::Status RunStandalone(const StandaloneOptions& o, const ResolverFactory& re
   if (o.policy_bundle.empty() || o.ca_cert.empty()) {
     return absl::InvalidArgumentError("--policy-bundle and --ca are required");
   }
+  if (!o.plugin_index.empty()) {
+    // containerd refuses anything but two ASCII digits (CheckPluginIndex, note §3.2 step 4).
+    auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    if (o.plugin_index.size() != 2 || !digit(o.plugin_index[0]) || !digit(o.plugin_index[1])) {
+      return absl::InvalidArgumentError(
+          StrCat("--plugin-index \"", o.plugin_index, "\" is not two digits"));
+    }
+  }
   ASSIGN_OR_RETURN(manifest::PolicyBundle bundle,
                    admission::LoadVerifiedBundle(o.policy_bundle, o.ca_cert, o.trust_domain));
   log::Info("nri: enforcing a verified policy bundle",

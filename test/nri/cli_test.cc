@@ -168,6 +168,11 @@ TEST_CASE("nri refuses to start on a bundle that does not verify, or without a c
                                   policy.bundle_path + " --ca " + policy.ca_path);
   CHECK(no_mode.exit_code == 2);
   CHECK(no_mode.output.find("NRI_PLUGIN_SOCKET is not set") != std::string::npos);
+  auto index =
+      crypto::testing::RunCommand(Agent() + " nri --socket x --plugin-index 5 --policy-bundle " +
+                                  policy.bundle_path + " --ca " + policy.ca_path);
+  CHECK(index.exit_code == 2);
+  CHECK(index.output.find("--plugin-index \"5\" is not two digits") != std::string::npos);
   auto missing = crypto::testing::RunCommand(Agent() + " nri --socket x");
   CHECK(missing.exit_code == 2);
   CHECK(missing.output.find("--policy-bundle and --ca are required") != std::string::npos);

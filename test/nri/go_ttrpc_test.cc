@@ -147,6 +147,7 @@ TEST_CASE("C++ ttrpc client against Go's ttrpc server", "[component]") {
   for (auto& th : threads) th.join();
   CHECK(good == 200);
   session.Close();
+  (void)session.Wait();  // the reader calls into `client` until then
 }
 
 TEST_CASE("Go's ttrpc client against the C++ ttrpc server", "[component]") {
@@ -186,6 +187,8 @@ TEST_CASE("Go's ttrpc client against the C++ ttrpc server", "[component]") {
     CHECK(out.find(check) != std::string::npos);
   }
   CHECK(out.find("FAIL") == std::string::npos);
+  session.Close();
+  (void)session.Wait();  // the reader calls into `server` until then
 }
 
 }  // namespace

@@ -84,7 +84,12 @@ RuntimeDriver::RuntimeDriver(UniqueFd fd, absl::Status registration_reply)
   session_.Start();
 }
 
-RuntimeDriver::~RuntimeDriver() { session_.Close(); }
+RuntimeDriver::~RuntimeDriver() {
+  // The reader calls into runtime_server_ and plugin_client_ until Wait() returns; they are
+  // destroyed before session_.
+  session_.Close();
+  (void)session_.Wait();
+}
 
 absl::StatusOr<RegisterPluginRequest> RuntimeDriver::AwaitRegistration(absl::Duration timeout) {
   std::unique_lock lock(mu_);
