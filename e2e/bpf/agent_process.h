@@ -21,14 +21,13 @@
 
 namespace c8s::e2e {
 
-inline constexpr uint16_t kMeshPort = 15443;     // node-1/node-2 mesh inbound port
-inline constexpr uint16_t kListenerPort = 15001; // node 1's mesh outbound listener (the "proxy")
-inline constexpr uint16_t kAllowedPort = 8443;   // egress rule: 10.0.0.12/32 TCP 8443
+inline constexpr uint16_t kMeshPort = 15443;      // node-1/node-2 mesh inbound port
+inline constexpr uint16_t kListenerPort = 15001;  // node 1's mesh outbound listener (the "proxy")
+inline constexpr uint16_t kAllowedPort = 8443;    // egress rule: 10.0.0.12/32 TCP 8443
 
 // Forks c8s-node-agent with `args` inside network namespace `netns` ("" = ours); its stdout
 // goes to *stdout_fd's pipe when given.
-pid_t StartAgent(const std::string& netns, const std::vector<std::string>& args,
-                 int* stdout_fd);
+pid_t StartAgent(const std::string& netns, const std::vector<std::string>& args, int* stdout_fd);
 // Runs it to completion; its exit code; stdout in *out when given.
 int RunAgent(const std::string& netns, const std::vector<std::string>& args, std::string* out);
 

@@ -135,8 +135,7 @@ Topology::Topology() {
   // the bypass rows, the BPF programs must.
   for (const char* conf : {"all", "default", "p1h"}) {
     Sh(StrCat("ip netns exec ", node1_ns, " sysctl -qw net.ipv4.conf.", conf, ".rp_filter=0"));
-    Sh(StrCat("ip netns exec ", node1_ns, " sysctl -qw net.ipv4.conf.", conf,
-              ".accept_local=1"));
+    Sh(StrCat("ip netns exec ", node1_ns, " sysctl -qw net.ipv4.conf.", conf, ".accept_local=1"));
   }
 
   InNetns in(node1_ns);

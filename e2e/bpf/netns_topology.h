@@ -51,9 +51,9 @@ int WaitChild(pid_t pid, int timeout_ms = 10000);
 
 struct Pod {
   std::string netns;
-  std::string cgroup;  // absolute path of its cgroup v2 group
-  std::string ip;      // 10.244.<node>.2
-  std::string gateway; // the node side of its veth, 10.244.<node>.1
+  std::string cgroup;   // absolute path of its cgroup v2 group
+  std::string ip;       // 10.244.<node>.2
+  std::string gateway;  // the node side of its veth, 10.244.<node>.1
 };
 
 class Topology {
@@ -69,7 +69,7 @@ class Topology {
     return WaitChild(StartInPod(pod, fn));
   }
 
-  Cleanups cleanups;  // first member: destroyed last, after everything that uses it
+  Cleanups cleanups;   // first member: destroyed last, after everything that uses it
   std::string prefix;  // c8s-<pid>
   std::string bridge_ns, node1_ns, node2_ns;
   std::string pods_cgroup;   // the pods' parent cgroup

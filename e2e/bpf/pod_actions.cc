@@ -15,6 +15,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <new>
 
 namespace c8s::e2e {
 namespace {
@@ -135,9 +136,9 @@ int IoUringConnectErrno(const std::string& ip4, uint16_t port) {
   size_t ring_len = sq_len > cq_len ? sq_len : cq_len;  // IORING_FEAT_SINGLE_MMAP
   auto* sq = static_cast<uint8_t*>(
       ::mmap(nullptr, ring_len, PROT_READ | PROT_WRITE, MAP_SHARED, ring, IORING_OFF_SQ_RING));
-  auto* sqes = static_cast<io_uring_sqe*>(::mmap(nullptr, params.sq_entries * sizeof(io_uring_sqe),
-                                                 PROT_READ | PROT_WRITE, MAP_SHARED, ring,
-                                                 IORING_OFF_SQES));
+  auto* sqes =
+      static_cast<io_uring_sqe*>(::mmap(nullptr, params.sq_entries * sizeof(io_uring_sqe),
+                                        PROT_READ | PROT_WRITE, MAP_SHARED, ring, IORING_OFF_SQES));
   if (sq == MAP_FAILED || sqes == MAP_FAILED) return errno;
   int s = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   sockaddr_in a = V4(ip4, port);
@@ -172,8 +173,8 @@ int RawSend(const std::vector<uint8_t>& packet) {
   sockaddr_in to{};
   to.sin_family = AF_INET;
   std::memcpy(&to.sin_addr, &packet[16], 4);
-  ssize_t n = ::sendto(s, packet.data(), packet.size(), 0, reinterpret_cast<sockaddr*>(&to),
-                       sizeof(to));
+  ssize_t n =
+      ::sendto(s, packet.data(), packet.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof(to));
   int err = n == static_cast<ssize_t>(packet.size()) ? 0 : errno;
   ::close(s);
   return err;
@@ -196,28 +197,33 @@ int PacketSend(const std::string& ifname, const std::array<uint8_t, 6>& dst_mac,
   ll.sll_ifindex = static_cast<int>(if_nametoindex(ifname.c_str()));
   ll.sll_halen = 6;
   std::memcpy(ll.sll_addr, dst_mac.data(), 6);
-  ssize_t n = ::sendto(s, frame.data(), frame.size(), 0, reinterpret_cast<sockaddr*>(&ll),
-                       sizeof(ll));
+  ssize_t n =
+      ::sendto(s, frame.data(), frame.size(), 0, reinterpret_cast<sockaddr*>(&ll), sizeof(ll));
   int err = n == static_cast<ssize_t>(frame.size()) ? 0 : errno;
   ::close(s);
   return err;
 }
 
-int RawFlood(const std::vector<uint8_t>& packet, int duration_ms, int out_fd) {
+FloodControl* FloodControl::CreateShared() {
+  void* page = ::mmap(nullptr, sizeof(FloodControl), PROT_READ | PROT_WRITE,
+                      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  return page == MAP_FAILED ? nullptr : new (page) FloodControl();
+}
+
+int RawFlood(const std::vector<uint8_t>& packet, FloodControl* ctl) {
   int s = ::socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
   sockaddr_in to{};
   to.sin_family = AF_INET;
   std::memcpy(&to.sin_addr, &packet[16], 4);
-  int sent = 0;
-  auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(duration_ms);
-  while (std::chrono::steady_clock::now() < end) {
+  auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!ctl->stop.load() && std::chrono::steady_clock::now() < give_up) {
     if (::sendto(s, packet.data(), packet.size(), 0, reinterpret_cast<sockaddr*>(&to),
                  sizeof(to)) == static_cast<ssize_t>(packet.size()))
-      ++sent;
+      ctl->sent.fetch_add(1);
     ::usleep(1000);
   }
   ::close(s);
-  return ::write(out_fd, &sent, sizeof(sent)) == sizeof(sent) ? 0 : 1;
+  return 0;
 }
 
 }  // namespace c8s::e2e

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -13,7 +14,7 @@ namespace c8s::e2e {
 
 struct Ipv4Spec {
   std::string saddr = "", daddr = "";
-  uint8_t proto = 17;     // IPPROTO_UDP or IPPROTO_TCP (a SYN)
+  uint8_t proto = 17;  // IPPROTO_UDP or IPPROTO_TCP (a SYN)
   uint16_t sport = 40000, dport = 0;
   uint16_t frag_off = 0;  // host order: flags (0x2000 MF) | offset in 8-byte units
 };
@@ -36,8 +37,16 @@ int RawSend(const std::vector<uint8_t>& packet);
 // An AF_PACKET socket on `ifname` sends `packet` in an Ethernet frame to `dst_mac`.
 int PacketSend(const std::string& ifname, const std::array<uint8_t, 6>& dst_mac,
                const std::vector<uint8_t>& packet);
-// Sends `packet` on a raw socket every millisecond for duration_ms; writes the count sent
-// (int) to out_fd. Returns 0.
-int RawFlood(const std::vector<uint8_t>& packet, int duration_ms, int out_fd);
+// Counters shared between a packet generator in a pod and the test (MAP_SHARED memory that
+// survives the fork into the pod).
+struct FloodControl {
+  std::atomic<int> sent{0};
+  std::atomic<bool> stop{false};
+  static FloodControl* CreateShared();  // never freed: one page per test
+};
+
+// Sends `packet` on a raw socket every millisecond until `ctl->stop` (or 60 s), counting
+// accepted sends in `ctl->sent`. Returns 0.
+int RawFlood(const std::vector<uint8_t>& packet, FloodControl* ctl);
 
 }  // namespace c8s::e2e

@@ -73,8 +73,7 @@ std::vector<int> WireCapture::DrainAll(const std::vector<WireSignature>& sigs, i
   for (;;) {
     sockaddr_ll from{};
     socklen_t len = sizeof(from);
-    ssize_t n = ::recvfrom(fd_, frame, sizeof(frame), 0, reinterpret_cast<sockaddr*>(&from),
-                           &len);
+    ssize_t n = ::recvfrom(fd_, frame, sizeof(frame), 0, reinterpret_cast<sockaddr*>(&from), &len);
     if (n < 0) break;
     if (from.sll_pkttype == PACKET_OUTGOING) continue;  // towards the node, not from it
     for (size_t i = 0; i < sigs.size(); ++i)

@@ -16,8 +16,8 @@ struct WireSignature {
   std::string saddr = "";
   std::string daddr = "";
   uint8_t proto = 0;
-  uint16_t dport = 0;          // TCP/UDP destination port (first fragments only)
-  bool fragments_only = false; // MF set or a fragment offset
+  uint16_t dport = 0;           // TCP/UDP destination port (first fragments only)
+  bool fragments_only = false;  // MF set or a fragment offset
 };
 
 class WireCapture {
