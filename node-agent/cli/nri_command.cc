@@ -15,12 +15,10 @@
 #include "lib/base/strings.h"
 #include "node-agent/cli/app.h"
 #include "node-agent/cli/command.h"
+// image_resolver.h only declares; its definition is in c8s_nri_grpc (gRPC builds).
+#include "node-agent/nri/image_resolver.h"
 #include "node-agent/nri/install.h"
 #include "node-agent/nri/standalone.h"
-
-#ifdef C8S_NODE_AGENT_WITH_GRPC
-#include "node-agent/nri/image_resolver.h"
-#endif
 
 namespace c8s::node_agent {
 namespace {
