@@ -21,7 +21,7 @@ sigset_t ShutdownSet() {
 
 ShutdownSignal::ShutdownSignal() {
   sigset_t set = ShutdownSet();
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  pthread_sigmask(SIG_BLOCK, &set, &previous_mask_);
   watcher_ = std::thread([this, set] {
     int sig = 0;
     while (sigwait(&set, &sig) == 0) {
@@ -41,6 +41,14 @@ ShutdownSignal::~ShutdownSignal() {
   Trigger();
   pthread_kill(watcher_.native_handle(), SIGUSR2);
   watcher_.join();
+  // A pending SIGUSR2 (the watcher had already returned) must not kill us once unblocked.
+  sigset_t wake;
+  sigemptyset(&wake);
+  sigaddset(&wake, SIGUSR2);
+  timespec zero{0, 0};
+  while (sigtimedwait(&wake, nullptr, &zero) == SIGUSR2) {
+  }
+  pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
 }
 
 void ShutdownSignal::Wait() {

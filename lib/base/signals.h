@@ -6,6 +6,8 @@
 //   server.Stop();
 #pragma once
 
+#include <signal.h>
+
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -19,6 +21,8 @@ class ShutdownSignal {
   // Blocks SIGINT and SIGTERM in the calling thread (construct it in main before starting
   // threads, so they inherit the mask) and waits for them on a dedicated thread.
   ShutdownSignal();
+  // Restores the calling thread's signal mask from before construction (destroy it on the
+  // thread that created it).
   ~ShutdownSignal();
   ShutdownSignal(const ShutdownSignal&) = delete;
   ShutdownSignal& operator=(const ShutdownSignal&) = delete;
@@ -36,6 +40,7 @@ class ShutdownSignal {
   std::condition_variable cv_;
   bool requested_ = false;
   int signal_ = 0;
+  sigset_t previous_mask_;
   std::thread watcher_;
 };
 

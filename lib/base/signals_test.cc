@@ -2,6 +2,7 @@
 // same without a signal; destruction without any signal returns promptly.
 #include "lib/base/signals.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -37,6 +38,23 @@ TEST_CASE("Trigger requests shutdown without a signal; destruction joins the wat
   REQUIRE(::kill(::getpid(), SIGTERM) == 0);
   CHECK(again.WaitFor(absl::Seconds(10)));
   CHECK(again.signal_number() == SIGTERM);
+}
+
+TEST_CASE("destruction restores the signal mask the constructing thread had", "[unit]") {
+  auto blocked = [](int sig) {
+    sigset_t now;
+    pthread_sigmask(SIG_BLOCK, nullptr, &now);
+    return sigismember(&now, sig) == 1;
+  };
+  REQUIRE_FALSE(blocked(SIGTERM));
+  {
+    ShutdownSignal shutdown;
+    CHECK(blocked(SIGTERM));
+    CHECK(blocked(SIGINT));
+  }
+  CHECK_FALSE(blocked(SIGTERM));
+  CHECK_FALSE(blocked(SIGINT));
+  CHECK_FALSE(blocked(SIGUSR2));
 }
 
 }  // namespace
