@@ -20,7 +20,8 @@ namespace {
 
 struct VerifyArgs {
   OnlineFlags online;
-  std::string reference, reference_manifest, expect = "any", expect_head, assurance, cert_cache;
+  std::string reference, reference_manifest, expect = "any", expect_head, assurance, cert_cache,
+                                             tdx_collateral;
   std::vector<std::string> measurements, images, pod_refs, simulated_roots, owner_keys;
   bool allow_simulated = false;
 };
@@ -131,6 +132,7 @@ absl::Status RunVerify(const VerifyArgs& a, CommandContext& ctx) {
   ASSIGN_OR_RETURN(std::vector<crypto::PublicKey> owners, LoadOwnerKeys(a.owner_keys));
   client::VerifyCdsOptions options;
   options.snp_cert_cache_dir = a.cert_cache;
+  options.tdx_collateral_dir = a.tdx_collateral;
   for (const std::string& f : a.simulated_roots) {
     ASSIGN_OR_RETURN(std::string pem, ReadFile(f, 1 << 20));
     options.simulated_roots.push_back(ToBytes(pem));
@@ -213,6 +215,8 @@ void RegisterVerifyCommands(CLI::App& app, CommandContext& ctx) {
   v->add_option("--simulated-root", a->simulated_roots,
                 "PEM root of simulated evidence to accept (the policy must allow simulated)");
   v->add_option("--snp-cert-cache", a->cert_cache, "Directory of AMD KDS certificates");
+  v->add_option("--tdx-collateral", a->tdx_collateral,
+                "Directory of Intel PCS collateral (TCB info, QE identity, CRLs)");
   v->add_option("--expect", a->expect, "Expected state: unclaimed, claimed or any")
       ->check(CLI::IsMember({"unclaimed", "claimed", "any"}))
       ->capture_default_str();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "client/sdk/pod_evidence.h"
 #include "lib/attest/report_data.h"
 #include "lib/attest/snp_verifier.h"
 #include "lib/attest/verify_error.h"
@@ -15,86 +16,6 @@ namespace {
 
 using attest::VerifyError;
 using attest::VerifyErrorKind;
-
-bool IsSimulated(attest::Platform p) {
-  return p == attest::Platform::kSimulatedSevSnp || p == attest::Platform::kSimulatedTdx;
-}
-bool IsTdx(attest::Platform p) {
-  return p == attest::Platform::kTdx || p == attest::Platform::kSimulatedTdx;
-}
-
-std::string Join(const std::vector<std::string>& items, std::string_view sep) {
-  std::string out;
-  for (const std::string& s : items) out += (out.empty() ? "" : std::string(sep)) + s;
-  return out;
-}
-
-bool AnyPolicyAllowsSimulated(const CdsReferenceValues& ref) {
-  return (ref.node && ref.node->allow_simulated) || (ref.cds && ref.cds->allow_simulated);
-}
-
-absl::StatusOr<attest::Claims> VerifyEvidence(const attest::Evidence& ev,
-                                              const CdsReferenceValues& ref,
-                                              const VerifyCdsOptions& o) {
-  if (IsSimulated(ev.platform) && !AnyPolicyAllowsSimulated(ref)) {
-    return VerifyError(VerifyErrorKind::kSimulated,
-                       StrCat("evidence: the CDS sent ", attest::PlatformName(ev.platform),
-                              " evidence, but no reference policy allows simulated evidence"));
-  }
-  absl::StatusOr<attest::Claims> claims;
-  if (IsTdx(ev.platform)) {
-    attest::TdxVerifyOptions opt;
-    opt.now = o.now;
-    opt.collateral = o.tdx_collateral;
-    opt.simulated_roots = o.simulated_roots;
-    if (ref.assurance != attest::AssuranceLevel::kUnknown) opt.assurance = ref.assurance;
-    claims = attest::VerifyTdxEvidence(ev, opt);
-  } else {
-    attest::SnpVerifyOptions opt;
-    opt.now = o.now;
-    opt.simulated_roots = o.simulated_roots;
-    opt.cert_cache_dir = o.snp_cert_cache_dir;
-    opt.crls = o.snp_crls;
-    opt.assurance = ref.assurance;
-    claims = attest::VerifySnpEvidence(ev, opt);
-  }
-  if (!claims.ok()) return attest::AnnotateVerify(claims.status(), "evidence");
-  if (claims->platform != ev.platform) {
-    return VerifyError(
-        IsSimulated(claims->platform) ? VerifyErrorKind::kSimulated : VerifyErrorKind::kChain,
-        StrCat("evidence: declared platform ", attest::PlatformName(ev.platform),
-               " but the chain proves ", attest::PlatformName(claims->platform)));
-  }
-  return claims;
-}
-
-absl::Status CheckIdentity(const CdsAttestation& att, const CdsReferenceValues& ref) {
-  if (absl::Status st = CheckImageDigest(att.image_digest); !st.ok()) {
-    return VerifyError(VerifyErrorKind::kPolicy, StrCat("image: ", StatusText(st)));
-  }
-  if (std::find(ref.images.begin(), ref.images.end(), att.image_digest) == ref.images.end()) {
-    return VerifyError(VerifyErrorKind::kPolicy,
-                       StrCat("image: the CDS runs image ", att.image_digest, ", want one of [",
-                              Join(ref.images, ", "), "]"));
-  }
-  if (ref.pod_refs &&
-      std::find(ref.pod_refs->begin(), ref.pod_refs->end(), att.pod_ref) == ref.pod_refs->end()) {
-    return VerifyError(VerifyErrorKind::kPolicy,
-                       StrCat("pod: the CDS runs as pod \"", att.pod_ref, "\", want one of [",
-                              Join(*ref.pod_refs, ", "), "]"));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status CheckPolicy(std::string_view name, const std::optional<attest::AttestationPolicy>& p,
-                         const attest::Claims& claims) {
-  if (!p) return absl::OkStatus();
-  attest::PolicyResult r = attest::EvaluatePolicy(*p, claims);
-  if (r.ok) return absl::OkStatus();
-  bool simulated = IsSimulated(claims.platform) && !p->allow_simulated;
-  return VerifyError(simulated ? VerifyErrorKind::kSimulated : VerifyErrorKind::kPolicy,
-                     StrCat(name, " policy: ", Join(r.failures, "; ")));
-}
 
 absl::StatusOr<crypto::Certificate> CheckCa(ByteSpan der, absl::Time now) {
   auto bad = [](std::string_view why) {
@@ -152,20 +73,12 @@ absl::StatusOr<VerifiedCds> VerifyCdsAttestation(ByteSpan nonce, const CdsAttest
   if (nonce.size() != 32) {
     return absl::InvalidArgumentError(StrCat("nonce: ", nonce.size(), " bytes, want 32"));
   }
-  ASSIGN_OR_RETURN(attest::Claims claims, VerifyEvidence(att.evidence, ref, options));
-
-  Bytes want = attest::ToBytes(ExpectedCdsReportData(nonce, att));
-  if (claims.report_data != want) {
-    return VerifyError(
-        VerifyErrorKind::kReportData,
-        StrCat("report data: evidence carries ", HexEncode(claims.report_data),
-               ", want SHA-512(c8s/pod/v1 || image || pod || H(c8s/cds/v1 binding of nonce, "
-               "CA certificate and sealing key)) = ",
-               HexEncode(want), " (evidence for another nonce, CA, sealing key, image or pod)"));
-  }
-  RETURN_IF_ERROR(CheckIdentity(att, ref));
-  RETURN_IF_ERROR(CheckPolicy("node", ref.node, claims));
-  RETURN_IF_ERROR(CheckPolicy("cds", ref.cds, claims));
+  attest::ReportData role =
+      attest::CdsRoleBinding(nonce, att.ca_certificate_der, att.sealing_public_key_der);
+  ASSIGN_OR_RETURN(attest::Claims claims,
+                   VerifyPodEvidence(att.evidence, att.image_digest, att.pod_ref, role,
+                                     "c8s/cds/v1 binding of nonce, CA certificate and sealing key",
+                                     ref, options));
 
   ASSIGN_OR_RETURN(crypto::Certificate ca, CheckCa(att.ca_certificate_der, options.now));
   absl::StatusOr<crypto::PublicKey> sealing =

@@ -22,6 +22,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "client/sdk/pod_evidence.h"
 #include "client/sdk/reference_values.h"
 #include "lib/attest/claims.h"
 #include "lib/attest/evidence.h"
@@ -62,16 +63,6 @@ struct VerifiedCds {
   std::string image_digest;
   std::string pod_ref;
   CdsState state;
-};
-
-struct VerifyCdsOptions {
-  absl::Time now = absl::Now();
-  // Roots of simulated evidence chains (PEM or DER). With them simulated evidence verifies as
-  // simulated-*, which a policy still refuses unless it says allowSimulated.
-  std::vector<Bytes> simulated_roots;
-  std::string snp_cert_cache_dir;  // certificates fetched from AMD KDS
-  std::vector<Bytes> snp_crls;
-  const attest::TdxCollateralBundle* tdx_collateral = nullptr;
 };
 
 absl::StatusOr<VerifiedCds> VerifyCdsAttestation(ByteSpan nonce, const CdsAttestation& att,

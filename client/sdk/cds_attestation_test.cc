@@ -3,8 +3,10 @@
 #include <catch2/catch_test_macros.hpp>
 
 #include "client/sdk/testing_for_test.h"
+#include "lib/attest/simulated_tdx.h"
 #include "lib/attest/verify_error.h"
 #include "lib/manifest/approval.h"
+#include "test/support/test_env.h"
 
 namespace c8s::client {
 namespace {
@@ -156,6 +158,40 @@ TEST_CASE("inconsistent state claims are refused", "[unit]") {
   CHECK(VerifyCdsAttestation(Bytes(16, 1), att, FakeCds::Reference(), FakeCds::Options())
             .status()
             .message() == "nonce: 16 bytes, want 32");
+}
+
+TEST_CASE("a simulated TDX CDS verifies, with collateral read from a directory", "[unit]") {
+  auto tdx = attest::SimulatedTdx::Create();
+  REQUIRE(tdx.ok());
+  FakeCds cds;
+  Bytes nonce = Nonce();
+  CdsAttestation att = cds.Attest(nonce);
+  attest::SimulatedTdxFields fields;
+  fields.report_data = attest::ToBytes(ExpectedCdsReportData(nonce, att));
+  auto quote = tdx->Quote(fields);
+  REQUIRE(quote.ok());
+  att.evidence = attest::Evidence{attest::Platform::kSimulatedTdx, *quote, {}, {}};
+  c8s::testing::TempDir dir;
+  attest::SimulatedTdxCollateralOptions collateral;
+  collateral.issue_date = absl::Now() - absl::Hours(24);
+  REQUIRE(tdx->WriteDirectory(dir.path(), fields, collateral).ok());
+
+  CdsReferenceValues ref = FakeCds::Reference();
+  ref.node->snp.reset();
+  ref.node->tdx = attest::TdxPolicy{};
+  ref.node->tdx->mrtd = {Bytes(48, 0x11)};
+  VerifyCdsOptions opt;
+  opt.simulated_roots = {ToBytes(tdx->RootPem())};
+  opt.tdx_collateral_dir = dir.Path("collateral");
+  auto v = VerifyCdsAttestation(nonce, att, ref, opt);
+  INFO(v.status().ToString());
+  REQUIRE(v.ok());
+  CHECK(v->claims.platform == attest::Platform::kSimulatedTdx);
+  CHECK(v->claims.tcb_status == "UpToDate");
+
+  opt.tdx_collateral_dir.clear();  // without collateral the TCB status is unknown
+  ExpectRefused(VerifyCdsAttestation(nonce, att, ref, opt), attest::VerifyErrorKind::kPolicy,
+                "node policy: tdx.");
 }
 
 }  // namespace
