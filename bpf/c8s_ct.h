@@ -4,7 +4,7 @@
  * idle for c8s_cfg_ct_idle_ns no longer counts. When the map is full the LRU evicts the least
  * recently used flow: that flow's replies are then dropped (fail closed), never let through.
  *   if (c8s_ct_hit(C8S_DIR_INGRESS, &f)) return C8S_R_ALLOW_REPLY;
- *   return c8s_ct_allow(C8S_DIR_EGRESS, &f, C8S_R_ALLOW_RULE);
+ *   return c8s_ct_allow(C8S_DIR_INGRESS, &f, C8S_R_ALLOW_RULE);  // egress f: reply comes in
  */
 #ifndef C8S_BPF_CT_H_
 #define C8S_BPF_CT_H_
@@ -36,11 +36,12 @@ static __always_inline int c8s_ct_hit(__u8 dir, const struct c8s_flow *f) {
   return 1;
 }
 
-/* Records that the reply of packet f (seen in direction dir) is allowed; returns `reason`, or
- * C8S_R_DENY_CT_FULL when the entry cannot be stored (the packet is then dropped). */
-static __always_inline __u32 c8s_ct_allow(__u8 dir, const struct c8s_flow *f, __u32 reason) {
+/* Records that the reply of packet f, to be seen in direction reply_dir, is allowed; returns
+ * `reason`, or C8S_R_DENY_CT_FULL when the entry cannot be stored (the packet is then dropped). */
+static __always_inline __u32 c8s_ct_allow(__u8 reply_dir, const struct c8s_flow *f,
+                                          __u32 reason) {
   struct c8s_ct_key k;
-  c8s_ct_key_of(&k, dir == C8S_DIR_EGRESS ? C8S_DIR_INGRESS : C8S_DIR_EGRESS, f, 1);
+  c8s_ct_key_of(&k, reply_dir, f, 1);
   __u64 now = bpf_ktime_get_ns();
   struct c8s_ct_value *v = bpf_map_lookup_elem(&c8s_ct, &k);
   if (v) {

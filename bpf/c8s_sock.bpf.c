@@ -40,13 +40,15 @@ static __always_inline __u32 c8s_sock_verdict(const struct c8s_dst *d, __u8 dir,
   if (!cfg) return C8S_R_DENY_NO_POLICY;
   *cfg_out = cfg;
   __u32 kind = c8s_infra_kind(slot, C8S_DIR_EGRESS, d->family, d->proto, d->port, d->addr);
-  if (d->proto == C8S_PROTO_UDP)
-    return kind == C8S_INFRA_DNS ? C8S_R_ALLOW_INFRA : C8S_R_DENY_UDP_NOT_DNS;
+  /* Pods reach the cluster DNS and the API server (also at a service address inside the meshed
+   * ranges, hence before the mesh check); a peer's mesh port only through the proxy; CDS,
+   * metadata and time are the node's own. */
+  if (C8S_INFRA_POD_REACHABLE(kind)) return C8S_R_ALLOW_INFRA;
+  if (kind == C8S_INFRA_MESH_PEER) return C8S_R_DENY_MESH_NOT_PROXY;
+  if (kind != 0) return C8S_R_DENY_NODE_ONLY;
+  if (d->proto == C8S_PROTO_UDP) return C8S_R_DENY_UDP_NOT_DNS;
   if (d->proto == C8S_PROTO_TCP && c8s_is_meshed(slot, d->family, d->addr))
     return cfg->redirect_port ? C8S_R_REDIRECT_MESH : C8S_R_DENY_MESH_NO_REDIRECT;
-  /* Pods never reach a peer's mesh port themselves: only the proxy does. */
-  if (kind != 0 && kind != C8S_INFRA_MESH_PEER) return C8S_R_ALLOW_INFRA;
-  if (kind == C8S_INFRA_MESH_PEER) return C8S_R_DENY_MESH_NOT_PROXY;
   if (c8s_rule_allows(slot, d->family, d->addr, d->proto, d->proto == C8S_PROTO_TCP ? d->port : 0))
     return C8S_R_ALLOW_RULE;
   return C8S_R_DENY_NO_RULE;

@@ -9,8 +9,9 @@
 
 /* Bumped whenever a pinned map's key or value layout changes; the agent refuses (or migrates)
  * pinned maps whose c8s_state.version differs. 2: c8s_port_value.kind, infrastructure entries
- * in c8s_rules/c8s_ports, inline port entries in c8s_lpm_value. */
-#define C8S_LAYOUT_VERSION 2
+ * in c8s_rules/c8s_ports, inline port entries in c8s_lpm_value. 3: pod-interface directions,
+ * allow_to_pod / deny_node_only reasons, the pods' cgroup in c8s_slot_config. */
+#define C8S_LAYOUT_VERSION 3
 
 /* Address families inside keys (not AF_*: those differ between BPF and libc headers). */
 #define C8S_FAM_V4 4
@@ -37,7 +38,9 @@ enum c8s_dir {
   C8S_DIR_INGRESS = 1, /* TC ingress on an uplink (entering the node) */
   C8S_DIR_CONNECT = 2, /* cgroup connect4/6 of a pod */
   C8S_DIR_SENDMSG = 3, /* cgroup sendmsg4/6 of a pod (UDP) */
-  C8S_DIR_MAX = 4,
+  C8S_DIR_POD_OUT = 4, /* TC ingress of a pod's host-side interface (leaving the pod) */
+  C8S_DIR_POD_IN = 5,  /* TC egress of a pod's host-side interface (towards the pod) */
+  C8S_DIR_MAX = 6,
 };
 
 /* Why. Allow reasons first, then deny reasons from C8S_R_FIRST_DENY on. */
@@ -51,20 +54,22 @@ enum c8s_reason {
   C8S_R_ALLOW_ARP = 6,          /* ARP frames (no payload, needed for IPv4 at all) */
   C8S_R_ALLOW_LOOPBACK = 7,     /* connect/sendmsg inside the pod (127/8, ::1) */
   C8S_R_REDIRECT_MESH = 8,      /* connect rewritten to the mesh outbound listener */
-  C8S_R_FIRST_DENY = 9,
-  C8S_R_DENY_NO_RULE = 9,       /* nothing allows it */
-  C8S_R_DENY_MESH_NOT_PROXY = 10, /* mesh peer port, but the socket is not the proxy's */
-  C8S_R_DENY_MALFORMED = 11,    /* truncated or inconsistent headers (short, bad IHL, ...) */
-  C8S_R_DENY_FRAGMENT = 12,     /* IPv4 fragment or IPv6 fragment header */
-  C8S_R_DENY_VLAN = 13,         /* in-band 802.1Q / 802.1ad tag */
-  C8S_R_DENY_NON_IP = 14,       /* other ethertypes */
-  C8S_R_DENY_IPV6_EXT = 15,     /* IPv6 extension header chain we do not walk */
-  C8S_R_DENY_CT_FULL = 16,      /* connection-tracking insert failed: fail closed */
-  C8S_R_DENY_NO_POLICY = 17,    /* no policy installed yet (fail closed) */
-  C8S_R_DENY_MESH_NO_REDIRECT = 18, /* meshed destination but no outbound listener known */
-  C8S_R_DENY_UDP_NOT_DNS = 19,  /* pod UDP other than DNS to the cluster DNS service */
-  C8S_R_EVENT_SUPPRESSED = 20,  /* not a verdict: a deny event dropped by the rate limit */
-  C8S_REASON_MAX = 21,
+  C8S_R_ALLOW_TO_POD = 9,       /* towards a pod: already checked where it entered the node */
+  C8S_R_FIRST_DENY = 10,
+  C8S_R_DENY_NO_RULE = 10,      /* nothing allows it */
+  C8S_R_DENY_MESH_NOT_PROXY = 11, /* mesh peer port, but the socket is not the proxy's */
+  C8S_R_DENY_MALFORMED = 12,    /* truncated or inconsistent headers (short, bad IHL, ...) */
+  C8S_R_DENY_FRAGMENT = 13,     /* IPv4 fragment or IPv6 fragment header */
+  C8S_R_DENY_VLAN = 14,         /* in-band 802.1Q / 802.1ad tag */
+  C8S_R_DENY_NON_IP = 15,       /* other ethertypes */
+  C8S_R_DENY_IPV6_EXT = 16,     /* IPv6 extension header chain we do not walk */
+  C8S_R_DENY_CT_FULL = 17,      /* connection-tracking insert failed: fail closed */
+  C8S_R_DENY_NO_POLICY = 18,    /* no policy installed yet (fail closed) */
+  C8S_R_DENY_MESH_NO_REDIRECT = 19, /* meshed destination but no outbound listener known */
+  C8S_R_DENY_UDP_NOT_DNS = 20,  /* pod UDP other than DNS to the cluster DNS service */
+  C8S_R_DENY_NODE_ONLY = 21,    /* node-only infrastructure (CDS, metadata, time) from a pod */
+  C8S_R_EVENT_SUPPRESSED = 22,  /* not a verdict: a deny event dropped by the rate limit */
+  C8S_REASON_MAX = 23,
 };
 
 #define C8S_COUNTER_INDEX(dir, reason) ((int)(dir) * (int)C8S_REASON_MAX + (int)(reason))
@@ -82,5 +87,11 @@ enum c8s_infra_kind {
   C8S_INFRA_KUBELET = 8,     /* ingress: API server to kubelet port */
   C8S_INFRA_INGRESS_PORT = 9 /* ingress: allowed port from any source (mesh inbound) */
 };
+
+/* What pods may reach of the node's infrastructure (docs/ebpf.md, "Pods and infrastructure"):
+ * the cluster DNS and the API server (controllers); CDS, metadata, time and anything else are
+ * node-only, enforced at the socket hooks, at the pods' interfaces and, by the socket's cgroup,
+ * at the uplinks. */
+#define C8S_INFRA_POD_REACHABLE(kind) ((kind) == C8S_INFRA_DNS || (kind) == C8S_INFRA_API_SERVER)
 
 #endif /* C8S_BPF_SHARED_CONSTS_H_ */

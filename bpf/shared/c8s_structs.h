@@ -24,11 +24,14 @@ struct c8s_state {
 
 /* c8s_slot_config[slot]: per-slot scalars of the policy. */
 struct c8s_slot_config {
-  __u64 proxy_cgroup_id; /* cgroup v2 id of the mesh proxy; 0: no mesh egress at all */
-  __u32 redirect_ip4;    /* mesh outbound listener (host address reachable from pods) */
-  __u16 redirect_port;   /* listener port, 0: no redirect (meshed connects fail) */
+  __u64 proxy_cgroup_id;   /* cgroup v2 id of the mesh proxy; 0: no mesh egress at all */
+  __u64 pods_cgroup_id;    /* the pods' parent cgroup v2 id; 0: unknown */
+  __u32 pods_cgroup_level; /* its depth below the cgroup2 root (bpf_skb_ancestor_cgroup_id) */
+  __u32 redirect_ip4;      /* mesh outbound listener (host address reachable from pods) */
+  __u16 redirect_port;     /* listener port, 0: no redirect (meshed connects fail) */
   __u16 pad0;
-  __u32 redirect_ip6[4]; /* IPv6 listener address, all zero: none */
+  __u32 redirect_ip6[4];   /* IPv6 listener address, all zero: none */
+  __u32 pad1;
 };
 
 /* c8s_rules / c8s_mesh_cidrs (LPM tries): the first 32 bits after prefixlen (slot, family, pad)

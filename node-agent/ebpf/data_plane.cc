@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <filesystem>
 #include <sstream>
@@ -16,45 +17,12 @@
 #include "lib/base/status.h"
 #include "lib/base/strings.h"
 #include "node-agent/ebpf/kernel_env.h"
-#include "node-agent/ebpf/objects.h"
+#include "node-agent/ebpf/loader.h"
 
 namespace c8s::ebpf {
 namespace {
 
 namespace fs = std::filesystem;
-
-absl::Status MakeDirs(const std::string& dir) {
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return absl::InternalError(StrCat("create ", dir, ": ", ec.message()));
-  return absl::OkStatus();
-}
-
-// Re-adopts the link pinned at `pin` (swapping in `prog`) or creates it with `attach`.
-template <typename AttachFn>
-absl::Status AdoptOrAttach(const std::string& pin, bpf_program* prog, AttachFn attach) {
-  if (bpf_link* old = bpf_link__open(pin.c_str()); old != nullptr) {
-    int err = bpf_link__update_program(old, prog);
-    bpf_link__disconnect(old);  // keep it attached when our handle goes away
-    bpf_link__destroy(old);
-    if (err != 0) return ErrnoStatus(StrCat("swap program of pinned link ", pin), -err);
-    log::Info("re-adopted pinned link", {{"pin", pin}});
-    return absl::OkStatus();
-  }
-  bpf_link* link = attach();
-  if (link == nullptr) return ErrnoStatus(StrCat("attach for ", pin), errno);
-  int err = bpf_link__pin(link, pin.c_str());
-  bpf_link__disconnect(link);
-  bpf_link__destroy(link);
-  if (err != 0) return ErrnoStatus(StrCat("pin link ", pin), -err);
-  return absl::OkStatus();
-}
-
-absl::StatusOr<std::string> ResolveCgroup(const std::string& path) {
-  if (!path.empty() && path[0] == '/') return path;
-  ASSIGN_OR_RETURN(std::string mount, FindCgroup2Mount());
-  return StrCat(mount, "/", path);
-}
 
 LinkStatus Inspect(const std::string& name, const std::string& pin) {
   LinkStatus st;
@@ -96,42 +64,23 @@ LinkStatus Inspect(const std::string& name, const std::string& pin) {
 
 }  // namespace
 
+absl::StatusOr<std::string> ResolveCgroup(const std::string& path) {
+  if (!path.empty() && path[0] == '/') return path;
+  ASSIGN_OR_RETURN(std::string mount, FindCgroup2Mount());
+  return StrCat(mount, "/", path);
+}
+
 absl::Status Install(const InstallOptions& opts) {
-  RaiseMemlock();
-  RETURN_IF_ERROR(ProbeKernelFeatures());
-  RETURN_IF_ERROR(EnsureBpffs("/sys/fs/bpf"));
-  std::string maps = opts.pin_root + "/maps", links = opts.pin_root + "/links";
-  RETURN_IF_ERROR(MakeDirs(maps));
-  RETURN_IF_ERROR(MakeDirs(links));
-  LoadOptions lo{maps, opts.events_per_sec, 300};
-  ASSIGN_OR_RETURN(std::unique_ptr<TcObject> tc, TcObject::Load(lo));
-  ASSIGN_OR_RETURN(PolicyMaps pm, PolicyMaps::Open(maps));
-  RETURN_IF_ERROR(pm.InitializeOrCheckVersion());
-  for (const std::string& ifname : opts.uplinks) {
-    int ifindex = static_cast<int>(if_nametoindex(ifname.c_str()));
-    if (ifindex == 0) return ErrnoStatus(StrCat("uplink ", ifname), errno);
-    for (bool egress : {true, false}) {
-      bpf_program* prog = egress ? tc->egress() : tc->ingress();
-      std::string pin = StrCat(links, "/tc-", ifname, egress ? "-egress" : "-ingress");
-      RETURN_IF_ERROR(AdoptOrAttach(pin, prog, [&] {
-        // BPF_F_BEFORE without a relative program: in front of every program on the hook.
-        LIBBPF_OPTS(bpf_tcx_opts, to, .flags = BPF_F_BEFORE);
-        return bpf_program__attach_tcx(prog, ifindex, &to);
-      }));
-    }
-  }
+  ASSIGN_OR_RETURN(std::unique_ptr<Loader> loader,
+                   Loader::Open({opts.pin_root, opts.events_per_sec, opts.ct_entries}));
+  for (const std::string& ifname : opts.uplinks)
+    RETURN_IF_ERROR(loader->AttachInterface(ifname, InterfaceRole::kUplink));
+  for (const std::string& ifname : opts.pod_interfaces)
+    RETURN_IF_ERROR(loader->AttachInterface(ifname, InterfaceRole::kPod));
+  RETURN_IF_ERROR(loader->RemoveDefunctPins());
   if (opts.pod_cgroup.empty()) return absl::OkStatus();
   ASSIGN_OR_RETURN(std::string cg, ResolveCgroup(opts.pod_cgroup));
-  int cgfd = ::open(cg.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (cgfd < 0) return ErrnoStatus(StrCat("open pod cgroup ", cg), errno);
-  UniqueFd cg_guard(cgfd);
-  ASSIGN_OR_RETURN(std::unique_ptr<SockObject> sock, SockObject::Load(lo));
-  for (int i = 0; i < kSockProgramCount; ++i) {
-    bpf_program* prog = sock->program(i);
-    RETURN_IF_ERROR(AdoptOrAttach(StrCat(links, "/cg-", kSockPrograms[i]), prog,
-                                  [&] { return bpf_program__attach_cgroup(prog, cgfd); }));
-  }
-  return absl::OkStatus();
+  return loader->AttachPodCgroup(cg);
 }
 
 absl::Status UpdatePolicy(const std::string& pin_root, const CompiledPolicy& policy) {
@@ -146,13 +95,19 @@ absl::StatusOr<DataPlaneStatus> GetStatus(const std::string& pin_root) {
   ASSIGN_OR_RETURN(PolicyMaps pm, PolicyMaps::Open(pin_root + "/maps"));
   ASSIGN_OR_RETURN(out.state, pm.State());
   ASSIGN_OR_RETURN(out.counters, pm.Counters());
+  out.links = InspectLinks(pin_root);
+  for (const LinkStatus& l : out.links)
+    if (!l.problem.empty()) log::Warn("c8s link problem", {{"link", l.name}, {"problem", l.problem}});
+  return out;
+}
+
+std::vector<LinkStatus> InspectLinks(const std::string& pin_root) {
+  std::vector<LinkStatus> out;
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(pin_root + "/links", ec)) {
-    out.links.push_back(Inspect(entry.path().filename().string(), entry.path().string()));
-    if (!out.links.back().problem.empty())
-      log::Warn("c8s link problem", {{"link", out.links.back().name},
-                                     {"problem", out.links.back().problem}});
-  }
+  for (const auto& entry : fs::directory_iterator(pin_root + "/links", ec))
+    out.push_back(Inspect(entry.path().filename().string(), entry.path().string()));
+  std::sort(out.begin(), out.end(),
+            [](const LinkStatus& a, const LinkStatus& b) { return a.name < b.name; });
   return out;
 }
 

@@ -12,7 +12,7 @@ template <typename T>
 constexpr bool kPlain = std::is_trivially_copyable_v<T> && std::is_standard_layout_v<T>;
 
 static_assert(kPlain<c8s_state> && sizeof(c8s_state) == 16);
-static_assert(sizeof(c8s_slot_config) == 32);
+static_assert(sizeof(c8s_slot_config) == 48);
 static_assert(sizeof(c8s_lpm_key) == 24 && offsetof(c8s_lpm_key, addr) == 8);
 static_assert(sizeof(c8s_port_key) == 8);
 static_assert(sizeof(c8s_port_entry) == 4 && sizeof(c8s_lpm_value) == 8 + 4 * C8S_LPM_INLINE_PORTS);
@@ -31,9 +31,12 @@ TEST_CASE("shared BPF structs have the documented offsets", "[unit][bpf]") {
   CHECK(offsetof(c8s_state, generation) == 8);
 
   CHECK(offsetof(c8s_slot_config, proxy_cgroup_id) == 0);
-  CHECK(offsetof(c8s_slot_config, redirect_ip4) == 8);
-  CHECK(offsetof(c8s_slot_config, redirect_port) == 12);
-  CHECK(offsetof(c8s_slot_config, redirect_ip6) == 16);
+  CHECK(offsetof(c8s_slot_config, pods_cgroup_id) == 8);
+  CHECK(offsetof(c8s_slot_config, pods_cgroup_level) == 16);
+  CHECK(offsetof(c8s_slot_config, redirect_ip4) == 20);
+  CHECK(offsetof(c8s_slot_config, redirect_port) == 24);
+  CHECK(offsetof(c8s_slot_config, redirect_ip6) == 28);
+  CHECK(offsetof(c8s_slot_config, pad1) == 44);
 
   // The LPM prefix covers (slot, family, pad) before the address: 32 bits.
   CHECK(offsetof(c8s_lpm_key, slot) == 4);

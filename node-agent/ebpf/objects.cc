@@ -13,15 +13,23 @@
 namespace c8s::ebpf {
 namespace {
 
-template <typename Skel, typename OpenFn, typename LoadFn>
+// Opens, configures (rodata, c8s_ct capacity) and loads a skeleton; destroys it on failure.
+template <typename Skel, typename OpenFn, typename LoadFn, typename DestroyFn>
 absl::StatusOr<Skel*> OpenAndLoad(const char* name, const LoadOptions& opts, OpenFn open,
-                                  LoadFn load, auto set_rodata) {
+                                  LoadFn load, DestroyFn destroy, auto set_rodata) {
   LIBBPF_OPTS(bpf_object_open_opts, oo);
   if (!opts.maps_dir.empty()) oo.pin_root_path = opts.maps_dir.c_str();
   Skel* skel = open(&oo);
   if (skel == nullptr) return ErrnoStatus(StrCat("open BPF object ", name), errno);
   set_rodata(skel);
+  if (opts.ct_entries != 0) {
+    if (int err = bpf_map__set_max_entries(skel->maps.c8s_ct, opts.ct_entries); err != 0) {
+      destroy(skel);
+      return ErrnoStatus(StrCat("size c8s_ct of ", name), -err);
+    }
+  }
   if (int err = load(skel); err != 0) {
+    destroy(skel);
     return ErrnoStatus(StrCat("load BPF object ", name,
                               " (verifier log above; pinned maps from an incompatible version?)"),
                        -err);
@@ -35,7 +43,7 @@ absl::StatusOr<std::unique_ptr<TcObject>> TcObject::Load(const LoadOptions& opts
   auto obj = std::unique_ptr<TcObject>(new TcObject());
   auto skel = OpenAndLoad<c8s_tc>(
       "c8s_tc", opts, [](bpf_object_open_opts* o) { return c8s_tc__open_opts(o); },
-      [](c8s_tc* s) { return c8s_tc__load(s); },
+      [](c8s_tc* s) { return c8s_tc__load(s); }, [](c8s_tc* s) { c8s_tc__destroy(s); },
       [&](c8s_tc* s) {
         s->rodata->c8s_cfg_events_per_sec = opts.events_per_sec;
         s->rodata->c8s_cfg_ct_idle_ns = opts.ct_idle_seconds * 1000000000ull;
@@ -50,12 +58,16 @@ int TcObject::egress_fd() const { return bpf_program__fd(skel_->progs.c8s_uplink
 int TcObject::ingress_fd() const { return bpf_program__fd(skel_->progs.c8s_uplink_ingress); }
 bpf_program* TcObject::egress() const { return skel_->progs.c8s_uplink_egress; }
 bpf_program* TcObject::ingress() const { return skel_->progs.c8s_uplink_ingress; }
+int TcObject::pod_out_fd() const { return bpf_program__fd(skel_->progs.c8s_pod_out); }
+int TcObject::pod_in_fd() const { return bpf_program__fd(skel_->progs.c8s_pod_in); }
+bpf_program* TcObject::pod_out() const { return skel_->progs.c8s_pod_out; }
+bpf_program* TcObject::pod_in() const { return skel_->progs.c8s_pod_in; }
 
 absl::StatusOr<std::unique_ptr<SockObject>> SockObject::Load(const LoadOptions& opts) {
   auto obj = std::unique_ptr<SockObject>(new SockObject());
   auto skel = OpenAndLoad<c8s_sock>(
       "c8s_sock", opts, [](bpf_object_open_opts* o) { return c8s_sock__open_opts(o); },
-      [](c8s_sock* s) { return c8s_sock__load(s); },
+      [](c8s_sock* s) { return c8s_sock__load(s); }, [](c8s_sock* s) { c8s_sock__destroy(s); },
       [&](c8s_sock* s) {
         s->rodata->c8s_cfg_events_per_sec = opts.events_per_sec;
         s->rodata->c8s_cfg_ct_idle_ns = opts.ct_idle_seconds * 1000000000ull;

@@ -23,6 +23,7 @@ struct LoadOptions {
   std::string maps_dir;             // bpffs directory for the pinned maps
   uint64_t events_per_sec = 100;    // deny events per CPU and second
   uint64_t ct_idle_seconds = 300;   // connection-tracking idle timeout
+  uint32_t ct_entries = 0;          // c8s_ct capacity; 0 = C8S_MAX_CT (every object: the same)
 };
 
 class TcObject {
@@ -33,6 +34,11 @@ class TcObject {
   int ingress_fd() const;
   bpf_program* egress() const;
   bpf_program* ingress() const;
+  // A pod's host-side interface: what leaves the pod (TCX ingress there), what goes to it.
+  int pod_out_fd() const;
+  int pod_in_fd() const;
+  bpf_program* pod_out() const;
+  bpf_program* pod_in() const;
 
  private:
   c8s_tc* skel_ = nullptr;

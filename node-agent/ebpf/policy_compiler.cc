@@ -72,6 +72,8 @@ absl::StatusOr<CompiledPolicy> CompilePolicy(const PolicyBundle& bundle,
   CompiledPolicy out;
   out.generation = bundle.generation;
   out.config.proxy_cgroup_id = node.proxy_cgroup_id;
+  out.config.pods_cgroup_id = node.pods_cgroup_id;
+  out.config.pods_cgroup_level = node.pods_cgroup_level;
   if (node.redirect.port != 0) {
     if (node.redirect.addr.family != 4)
       return absl::InvalidArgumentError("mesh outbound listener must be an IPv4 address");

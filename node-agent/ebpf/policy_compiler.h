@@ -23,6 +23,8 @@ namespace c8s::ebpf {
 struct NodeSettings {
   std::string node_name;           // this node in bundle.nodes (its meshPort is the inbound port)
   uint64_t proxy_cgroup_id = 0;    // cgroup v2 id of the mesh proxy
+  uint64_t pods_cgroup_id = 0;     // the pods' parent cgroup v2 id (0: unknown)
+  uint32_t pods_cgroup_level = 0;  // its depth below the cgroup2 root (root = 0)
   Endpoint redirect;               // mesh outbound listener (IPv4); port 0 = none
   IpAddr redirect_v6{6, {}};       // IPv6 listener address, all zero = none
   uint16_t kubelet_port = 10250;   // ingress from the API server addresses

@@ -50,15 +50,16 @@ const char* ReasonName(uint32_t r) {
   static const char* const kNames[C8S_REASON_MAX] = {
       "allow_mesh",        "allow_infra",       "allow_rule",         "allow_reply",
       "allow_ingress_port", "allow_icmp_control", "allow_arp",         "allow_loopback",
-      "redirect_mesh",     "deny_no_rule",      "deny_mesh_not_proxy", "deny_malformed",
-      "deny_fragment",     "deny_vlan",         "deny_non_ip",        "deny_ipv6_ext",
-      "deny_ct_full",      "deny_no_policy",    "deny_mesh_no_redirect", "deny_udp_not_dns",
-      "event_suppressed"};
+      "redirect_mesh",     "allow_to_pod",      "deny_no_rule",       "deny_mesh_not_proxy",
+      "deny_malformed",    "deny_fragment",     "deny_vlan",          "deny_non_ip",
+      "deny_ipv6_ext",     "deny_ct_full",      "deny_no_policy",     "deny_mesh_no_redirect",
+      "deny_udp_not_dns",  "deny_node_only",    "event_suppressed"};
   return r < C8S_REASON_MAX ? kNames[r] : "unknown";
 }
 
 const char* DirName(uint32_t d) {
-  static const char* const kNames[C8S_DIR_MAX] = {"egress", "ingress", "connect", "sendmsg"};
+  static const char* const kNames[C8S_DIR_MAX] = {"egress",  "ingress", "connect",
+                                                  "sendmsg", "pod_out", "pod_in"};
   return d < C8S_DIR_MAX ? kNames[d] : "unknown";
 }
 

@@ -2,7 +2,8 @@
 //
 // Start() installs the programs (or re-adopts the pinned ones of a previous agent), applies the
 // bootstrap policy built from the agent's configuration unless a verified bundle is already
-// enforced, then runs one worker thread that
+// enforced, then runs one worker thread (in the network namespace of the thread that called
+// Start) that
 //   * attaches the uplink programs to every uplink and the pod programs to every pod host-side
 //     interface, also to those that appear later (rtnetlink RTM_NEWLINK/RTM_DELLINK and route
 //     changes, plus a periodic rescan as a safety net);
@@ -30,24 +31,18 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "lib/manifest/bundle.h"
+#include "node-agent/ebpf/deny_log.h"
+#include "node-agent/ebpf/interface_select.h"
 #include "node-agent/ebpf/policy_bundle.h"
 
 namespace c8s::ebpf {
-
-// Which interfaces get which programs. An interface matched by both lists is an uplink;
-// loopback never gets any. Patterns are fnmatch(3) globs on the interface name.
-struct InterfaceSelector {
-  std::vector<std::string> uplinks;          // explicit names
-  std::vector<std::string> uplink_patterns;  // e.g. "eth*", "ens*", "bond*"
-  bool default_route_uplinks = true;         // interfaces carrying an IPv4/IPv6 default route
-  std::vector<std::string> pod_patterns = {"veth*", "cali*", "lxc*"};  // pods' host-side ends
-};
 
 struct SupervisorConfig {
   std::string pin_root = "/sys/fs/bpf/c8s";
@@ -58,13 +53,15 @@ struct SupervisorConfig {
   IpAddr redirect_v6{6, {}};
   uint16_t kubelet_port = 10250;
   std::vector<uint16_t> ingress_ports;
-  InterfaceSelector interfaces;
+  InterfaceSelector interfaces;  // uplinks vs pods' host-side interfaces (interface_select.h)
   // The node's own infrastructure from the agent's configuration: before the first verified
   // bundle only this passes (generation 0); afterwards the bundle's own list is authoritative.
   manifest::BundleInfrastructure bootstrap;
   uint64_t events_per_sec = 100;    // ring-buffer deny events per CPU and second (BPF side)
   uint32_t log_lines_per_sec = 20;  // deny log lines per second (the rest are counted)
   uint32_t rescan_ms = 5000;        // periodic interface rescan + displacement check
+  uint32_t ct_entries = 0;          // connection-tracking capacity, 0: C8S_MAX_CT (262144)
+  PodResolver pod_of_cgroup;        // cgroup id -> pod name for deny log lines (may be empty)
 };
 
 class Supervisor {
@@ -82,8 +79,11 @@ class Supervisor {
   // c8s_bpf_policy_generation, c8s_bpf_attached{interface,role}, c8s_bpf_displaced{link},
   // c8s_bpf_deny_events_total, c8s_bpf_deny_log_suppressed_total, c8s_bpf_attach_errors_total.
   std::string MetricsText() const;
-  // Rescans the interfaces now (the worker does it on netlink events and every rescan_ms).
+  // Rescans the interfaces now (the worker does it on netlink events and every rescan_ms), in
+  // the calling thread's network namespace, and checks for displacement.
   absl::Status Rescan();
+  // Attached interfaces by name (what the last rescan saw), for tests and status.
+  std::map<std::string, InterfaceRole> Interfaces() const;
   // Ends the worker thread; programs stay attached and pinned. Idempotent.
   void Stop();
   // Explicit uninstall: detaches everything and removes every pin under pin_root.
