@@ -6,10 +6,16 @@
 #pragma once
 
 #include <bpf/bpf.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <catch2/catch_test_macros.hpp>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -27,6 +33,38 @@ namespace c8s::ebpf::testing {
 
 inline constexpr uint32_t kTcxNext = 0xffffffffu;  // TCX_NEXT (-1) as test-run retval
 inline constexpr uint32_t kTcxDrop = 2;
+
+// Moves this thread into a new network namespace (loopback up) and back on destruction.
+class ScopedNetns {
+ public:
+  ScopedNetns() {
+    original_ = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+    REQUIRE(original_ >= 0);
+    REQUIRE(::unshare(CLONE_NEWNET) == 0);
+    int s = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    ifreq ifr{};
+    std::strcpy(ifr.ifr_name, "lo");
+    REQUIRE(::ioctl(s, SIOCGIFFLAGS, &ifr) == 0);
+    ifr.ifr_flags |= IFF_UP;
+    REQUIRE(::ioctl(s, SIOCSIFFLAGS, &ifr) == 0);
+    ::close(s);
+  }
+  ~ScopedNetns() {
+    ::setns(original_, CLONE_NEWNET);
+    ::close(original_);
+  }
+  ScopedNetns(const ScopedNetns&) = delete;
+  ScopedNetns& operator=(const ScopedNetns&) = delete;
+
+ private:
+  int original_ = -1;
+};
+
+// A TCX egress link of prog_fd on ifindex: behind every attached program, or (before) in front.
+inline int AttachTcxEgress(int prog_fd, int ifindex, bool before) {
+  LIBBPF_OPTS(bpf_link_create_opts, o, .flags = before ? BPF_F_BEFORE : 0u);
+  return bpf_link_create(prog_fd, ifindex, BPF_TCX_EGRESS, &o);
+}
 
 // A bpffs directory removed recursively on destruction.
 class PinDir {

@@ -25,30 +25,6 @@
 namespace c8s::ebpf::testing {
 namespace {
 
-// Moves this thread into a new network namespace (loopback up) and back on destruction.
-class ScopedNetns {
- public:
-  ScopedNetns() {
-    original_ = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-    REQUIRE(original_ >= 0);
-    REQUIRE(::unshare(CLONE_NEWNET) == 0);
-    int s = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    ifreq ifr{};
-    std::strcpy(ifr.ifr_name, "lo");
-    REQUIRE(::ioctl(s, SIOCGIFFLAGS, &ifr) == 0);
-    ifr.ifr_flags |= IFF_UP;
-    REQUIRE(::ioctl(s, SIOCSIFFLAGS, &ifr) == 0);
-    ::close(s);
-  }
-  ~ScopedNetns() {
-    ::setns(original_, CLONE_NEWNET);
-    ::close(original_);
-  }
-
- private:
-  int original_ = -1;
-};
-
 // Fixed so the policy can open it: on loopback the ingress hook also sees our own SYN.
 constexpr uint16_t kListenPort = 47001;
 
@@ -92,12 +68,6 @@ CompiledPolicy LoopbackPolicy() {
   auto compiled = CompilePolicy(*bundle, node);
   REQUIRE(compiled.ok());
   return *compiled;
-}
-
-// A TCX egress link of prog_fd on ifindex: behind every attached program, or (before) in front.
-int AttachTcxEgress(int prog_fd, int ifindex, bool before) {
-  LIBBPF_OPTS(bpf_link_create_opts, o, .flags = before ? BPF_F_BEFORE : 0u);
-  return bpf_link_create(prog_fd, ifindex, BPF_TCX_EGRESS, &o);
 }
 
 // Program ids on the TCX egress hook of ifindex, in the order they run.
