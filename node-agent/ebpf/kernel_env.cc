@@ -63,6 +63,23 @@ absl::StatusOr<uint64_t> CgroupId(const std::string& path) {
   return static_cast<uint64_t>(st.st_ino);
 }
 
+absl::StatusOr<uint32_t> CgroupLevel(const std::string& path) {
+  ASSIGN_OR_RETURN(std::string mount, FindCgroup2Mount());
+  if (path.rfind(mount, 0) != 0 || (path.size() > mount.size() && path[mount.size()] != '/'))
+    return absl::InvalidArgumentError(StrCat("cgroup ", path, " is not under ", mount));
+  uint32_t level = 0;
+  bool in_name = false;
+  for (char c : path.substr(mount.size())) {
+    if (c == '/') {
+      in_name = false;
+    } else if (!in_name) {
+      in_name = true;
+      ++level;
+    }
+  }
+  return level;
+}
+
 absl::Status ProbeKernelFeatures() {
   struct Need {
     const char* what;

@@ -21,6 +21,9 @@ absl::StatusOr<std::string> FindCgroup2Mount();
 absl::StatusOr<std::string> OwnCgroup2Path();
 // cgroup v2 id of a cgroup directory (the kernfs inode number, as bpf_skb_cgroup_id reports).
 absl::StatusOr<uint64_t> CgroupId(const std::string& path);
+// Depth of a cgroup directory below the cgroup2 root (the root is level 0), as
+// bpf_skb_ancestor_cgroup_id counts it; the path must lie under the cgroup2 mount.
+absl::StatusOr<uint32_t> CgroupLevel(const std::string& path);
 // Checks program/map types and TCX support; the error names what is missing.
 absl::Status ProbeKernelFeatures();
 // Raises RLIMIT_MEMLOCK for kernels that still charge BPF memory to it.

@@ -32,24 +32,6 @@ uint64_t MonotonicNs() {
   return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
 }
 
-// Depth of a cgroup directory below the cgroup2 root (the root is level 0).
-absl::StatusOr<uint32_t> CgroupLevel(const std::string& path) {
-  ASSIGN_OR_RETURN(std::string mount, FindCgroup2Mount());
-  if (path.rfind(mount, 0) != 0)
-    return absl::InvalidArgumentError(StrCat("cgroup ", path, " is not under ", mount));
-  uint32_t level = 0;
-  bool in_name = false;
-  for (char c : path.substr(mount.size())) {
-    if (c == '/') {
-      in_name = false;
-    } else if (!in_name) {
-      in_name = true;
-      ++level;
-    }
-  }
-  return level;
-}
-
 absl::StatusOr<NodeSettings> NodeSettingsOf(const SupervisorConfig& c) {
   NodeSettings n;
   n.node_name = c.node_name;
@@ -73,7 +55,8 @@ absl::StatusOr<NodeSettings> NodeSettingsOf(const SupervisorConfig& c) {
 
 class Supervisor::Impl {
  public:
-  explicit Impl(const SupervisorConfig& c) : config(c), deny_log(c.log_lines_per_sec, c.pod_of_cgroup) {}
+  explicit Impl(const SupervisorConfig& c)
+      : config(c), deny_log(c.log_lines_per_sec, c.pod_of_cgroup) {}
   ~Impl() {
     if (ring != nullptr) ring_buffer__free(ring);
   }
@@ -100,8 +83,8 @@ class Supervisor::Impl {
 
 absl::Status Supervisor::Impl::Start() {
   ASSIGN_OR_RETURN(node, NodeSettingsOf(config));
-  ASSIGN_OR_RETURN(loader, Loader::Open({config.pin_root, config.events_per_sec,
-                                         config.ct_entries}));
+  ASSIGN_OR_RETURN(loader,
+                   Loader::Open({config.pin_root, config.events_per_sec, config.ct_entries}));
   ASSIGN_OR_RETURN(c8s_state st, loader->maps().State());
   if (st.active_slot > 1 || st.generation == kBootstrapGeneration) {
     // No verified bundle enforced (first start, or still bootstrapping): the node's own
@@ -131,7 +114,8 @@ absl::Status Supervisor::Impl::Rescan() {
   std::lock_guard<std::mutex> lock(mu);
   std::vector<InterfaceInfo> ifaces = ListInterfaces();
   auto defaults = DefaultRouteInterfaces();
-  if (!defaults.ok()) log::Warn("default routes unreadable", {{"error", std::string(defaults.status().message())}});
+  if (!defaults.ok())
+    log::Warn("default routes unreadable", {{"error", std::string(defaults.status().message())}});
   auto roles = ClassifyInterfaces(config.interfaces, ifaces,
                                   defaults.ok() ? *defaults : std::set<std::string>{});
   std::map<std::string, uint32_t> present;
@@ -143,8 +127,9 @@ absl::Status Supervisor::Impl::Rescan() {
     absl::Status st = loader->AttachInterface(name, role);
     if (!st.ok()) {
       ++counters.attach_errors;
-      log::Error("attach failed", {{"interface", name}, {"role", RoleName(role)},
-                                   {"error", std::string(st.message())}});
+      log::Error(
+          "attach failed",
+          {{"interface", name}, {"role", RoleName(role)}, {"error", std::string(st.message())}});
       if (first_error.ok()) first_error = st;
       continue;
     }
@@ -168,8 +153,10 @@ void Supervisor::Impl::CheckDisplacement() {
     }
     if (displaced.insert(l.name).second) {
       ++counters.displaced_events;
-      log::Error("data plane displaced", {{"event", "bpf_displaced"}, {"link", l.name},
-                                          {"target", l.target}, {"problem", l.problem}});
+      log::Error("data plane displaced", {{"event", "bpf_displaced"},
+                                          {"link", l.name},
+                                          {"target", l.target},
+                                          {"problem", l.problem}});
     }
   }
 }
@@ -221,8 +208,8 @@ Supervisor::~Supervisor() { Stop(); }
 absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Start(const SupervisorConfig& config) {
   auto impl = std::make_unique<Impl>(config);
   RETURN_IF_ERROR(impl->Start());
-  log::Info("data plane supervisor started", {{"pin_root", config.pin_root},
-                                              {"node", config.node_name}});
+  log::Info("data plane supervisor started",
+            {{"pin_root", config.pin_root}, {"node", config.node_name}});
   return std::unique_ptr<Supervisor>(new Supervisor(std::move(impl)));
 }
 
@@ -231,8 +218,8 @@ absl::Status Supervisor::ApplyBundle(const manifest::PolicyBundle& bundle) {
   ASSIGN_OR_RETURN(CompiledPolicy compiled, CompilePolicy(b, impl_->node));
   std::lock_guard<std::mutex> lock(impl_->mu);
   RETURN_IF_ERROR(impl_->loader->maps().Apply(compiled));
-  log::Info("policy applied", {{"generation", compiled.generation},
-                               {"trust_domain", bundle.trust_domain}});
+  log::Info("policy applied",
+            {{"generation", compiled.generation}, {"trust_domain", bundle.trust_domain}});
   return absl::OkStatus();
 }
 
