@@ -35,7 +35,7 @@ std::vector<std::pair<std::string, std::string>> DenyEventFields(const c8s_deny_
   const bool inbound = ev.dir == C8S_DIR_INGRESS || ev.dir == C8S_DIR_POD_IN;
   std::string who = "-";
   if (ev.cgroup_id != 0) {
-    if (pod) who = pod(ev.cgroup_id);
+    who = pod ? pod(ev.cgroup_id) : std::string();
     if (who.empty()) who = StrCat("cgroup:", ev.cgroup_id);
   }
   const bool socket_hook = ev.dir == C8S_DIR_CONNECT || ev.dir == C8S_DIR_SENDMSG;
