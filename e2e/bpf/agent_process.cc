@@ -16,10 +16,17 @@
 namespace c8s::e2e {
 namespace {
 
-// node-1 is us. 10.0.0.12:8443 is the one egress rule; the pod ranges are meshed.
+// node-1 is us. 10.0.0.12:8443 and [fd00::12]:8443 are the egress rules; the pod ranges of
+// both families are meshed.
 std::string BundleText() {
-  return ebpf::testing::BundleJson(ebpf::testing::Bundle(
-      1, {{"shop/api", {ebpf::testing::Egress("10.0.0.12/32", "TCP", {8443})}}}, "10.0.0.53:53"));
+  manifest::PolicyBundle b =
+      ebpf::testing::Bundle(1,
+                            {{"shop/api",
+                              {ebpf::testing::Egress("10.0.0.12/32", "TCP", {kAllowedPort}),
+                               ebpf::testing::Egress("fd00::12/128", "TCP", {kAllowedPort})}}},
+                            "10.0.0.53:53");
+  b.infrastructure.mesh_cidrs.push_back("fd00:244::/32");
+  return ebpf::testing::BundleJson(b);
 }
 
 }  // namespace
@@ -83,11 +90,12 @@ std::vector<std::string> Cluster::InstallArgs() const {
 
 void Cluster::InstallAndApply() {
   REQUIRE(RunAgent(topo.node1_ns, InstallArgs(), nullptr) == 0);
-  REQUIRE(RunAgent("",
-                   {"bpf", "--pin-root", pin_root, "update-policy", "--bundle",
-                    dir.Path("bundle.json"), "--node-name", "node-1", "--proxy-cgroup",
-                    topo.proxy_cgroup, "--redirect", StrCat(topo.pod1.gateway, ":", kListenerPort)},
-                   nullptr) == 0);
+  REQUIRE(
+      RunAgent("",
+               {"bpf", "--pin-root", pin_root, "update-policy", "--bundle", dir.Path("bundle.json"),
+                "--node-name", "node-1", "--proxy-cgroup", topo.proxy_cgroup, "--redirect",
+                StrCat(topo.pod1.gateway, ":", kListenerPort), "--redirect-v6", topo.pod1.gateway6},
+               nullptr) == 0);
   auto opened = ebpf::PolicyMaps::Open(pin_root + "/maps");
   REQUIRE(opened.ok());
   maps = std::make_unique<ebpf::PolicyMaps>(std::move(*opened));

@@ -18,6 +18,7 @@
 #include "e2e/bpf/agent_process.h"
 #include "e2e/bpf/netns_topology.h"
 #include "e2e/bpf/pod_actions.h"
+#include "e2e/bpf/test_sockets.h"
 #include "e2e/bpf/wire_capture.h"
 #include "node-agent/ebpf/objects.h"
 #include "test/support/test_env.h"
@@ -26,39 +27,6 @@ namespace c8s::e2e {
 namespace {
 
 using ebpf::CounterRow;
-
-// A TCP listener bound inside a network namespace (the socket stays there after we leave).
-int ListenIn(const std::string& netns, const std::string& ip, uint16_t port) {
-  InNetns in(netns);
-  int s = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  int one = 1;
-  ::setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  inet_pton(AF_INET, ip.c_str(), &a.sin_addr);
-  REQUIRE(::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0);
-  REQUIRE(::listen(s, 16) == 0);
-  return s;
-}
-
-// Accepts within timeout_ms; -1 when nobody connected.
-int AcceptWithin(int ls, int timeout_ms, sockaddr_in* peer = nullptr) {
-  pollfd p{ls, POLLIN, 0};
-  if (::poll(&p, 1, timeout_ms) != 1) return -1;
-  sockaddr_in from{};
-  socklen_t len = sizeof(from);
-  int c = ::accept4(ls, reinterpret_cast<sockaddr*>(&from), &len, SOCK_CLOEXEC);
-  if (peer != nullptr) *peer = from;
-  return c;
-}
-
-struct FdGuard {
-  int fd;
-  ~FdGuard() {
-    if (fd >= 0) ::close(fd);
-  }
-};
 
 TEST_CASE(
     "a pod's plaintext connect to another node's pod is redirected to the local "
@@ -73,13 +41,11 @@ TEST_CASE(
 
   // The pod connects to 10.244.2.2:8080 and waits for one byte from whoever accepted.
   pid_t pod = c.topo.StartInPod(c.topo.pod1, [] { return ConnectSendAwait("10.244.2.2", 8080); });
-  sockaddr_in peer{};
+  sockaddr_storage peer{};
   FdGuard conn{AcceptWithin(proxy.fd, 3000, &peer)};
   REQUIRE(conn.fd >= 0);
-  char ip[INET_ADDRSTRLEN] = {};
-  inet_ntop(AF_INET, &peer.sin_addr, ip, sizeof(ip));
-  CHECK(std::string(ip) == c.topo.pod1.ip);
-  ebpf::Endpoint source{*ebpf::ParseIp(ip), ntohs(peer.sin_port)};
+  CHECK(PeerIp(peer) == c.topo.pod1.ip);
+  ebpf::Endpoint source{*ebpf::ParseIp(PeerIp(peer)), PeerPort(peer)};
   auto orig = c.maps->OriginalDestination(source);
   REQUIRE(orig.ok());
   CHECK(ebpf::FormatIp(orig->addr) == "10.244.2.2");

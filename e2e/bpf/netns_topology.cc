@@ -76,6 +76,10 @@ void MakeCgroup(Cleanups& c, const std::string& path) {
 void AddNetns(Cleanups& c, const std::string& name) {
   Sh("ip netns add " + name);
   c.Add([name] { (void)std::system(("ip netns del " + name + " >/dev/null 2>&1").c_str()); });
+  // No duplicate address detection: IPv6 works the moment an address is added (link-local
+  // addresses included, which neighbour discovery needs).
+  Sh(StrCat("ip netns exec ", name,
+            " sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0"));
 }
 
 // A pod: its namespace, a veth to the node (eth0 inside, p<n>h on the node), addresses, route.
@@ -89,6 +93,9 @@ void AddPod(Cleanups& c, const std::string& node_ns, const Pod& pod, const std::
   Sh(StrCat("ip -n ", pod.netns, " link set eth0 up"));
   Sh(StrCat("ip -n ", pod.netns, " link set lo up"));
   Sh(StrCat("ip -n ", pod.netns, " route add default via ", pod.gateway));
+  Sh(StrCat("ip -n ", node_ns, " addr add ", pod.gateway6, "/64 dev ", host_if, " nodad"));
+  Sh(StrCat("ip -n ", pod.netns, " addr add ", pod.ip6, "/64 dev eth0 nodad"));
+  Sh(StrCat("ip -n ", pod.netns, " -6 route add default via ", pod.gateway6));
 }
 
 }  // namespace
@@ -98,8 +105,8 @@ Topology::Topology() {
   bridge_ns = prefix + "-br";
   node1_ns = prefix + "-n1";
   node2_ns = prefix + "-n2";
-  pod1 = {prefix + "-p1", "", "10.244.1.2", "10.244.1.1"};
-  pod2 = {prefix + "-p2", "", "10.244.2.2", "10.244.2.1"};
+  pod1 = {prefix + "-p1", "", "10.244.1.2", "10.244.1.1", "fd00:244:1::2", "fd00:244:1::1"};
+  pod2 = {prefix + "-p2", "", "10.244.2.2", "10.244.2.1", "fd00:244:2::2", "fd00:244:2::1"};
 
   auto cg2 = ebpf::FindCgroup2Mount();  // from /proc/self/mountinfo, never assumed
   REQUIRE(cg2.ok());
@@ -124,12 +131,16 @@ Topology::Topology() {
     Sh(StrCat("ip -n ", nodes[i], " addr add 10.0.0.1", i + 1, "/24 dev eth0"));
     Sh(StrCat("ip -n ", nodes[i], " link set eth0 up"));
     Sh(StrCat("ip -n ", nodes[i], " link set lo up"));
+    Sh(StrCat("ip -n ", nodes[i], " addr add fd00::1", i + 1, "/64 dev eth0 nodad"));
     Sh(StrCat("ip netns exec ", nodes[i], " sysctl -qw net.ipv4.ip_forward=1"));
+    Sh(StrCat("ip netns exec ", nodes[i], " sysctl -qw net.ipv6.conf.all.forwarding=1"));
   }
   AddPod(cleanups, node1_ns, pod1, "p1h");
   AddPod(cleanups, node2_ns, pod2, "p2h");
   Sh(StrCat("ip -n ", node1_ns, " route add 10.244.2.0/24 via 10.0.0.12"));
   Sh(StrCat("ip -n ", node2_ns, " route add 10.244.1.0/24 via 10.0.0.11"));
+  Sh(StrCat("ip -n ", node1_ns, " -6 route add fd00:244:2::/64 via fd00::12"));
+  Sh(StrCat("ip -n ", node2_ns, " -6 route add fd00:244:1::/64 via fd00::11"));
   // Without enforcement node 1 would forward whatever a pod sends, even packets forging the
   // node's own address: the kernel's martian and reverse-path checks must not be what stops
   // the bypass rows, the BPF programs must.

@@ -2,6 +2,7 @@
 //
 //   [pod p1 10.244.1.2]--veth--[node n1 10.0.0.11 eth0]--veth--[bridge ns br0]--veth--
 //   [node n2 10.0.0.12 eth0]--veth--[pod p2 10.244.2.2]
+// and the same in IPv6: nodes fd00::11/fd00::12, pods fd00:244:<n>::2 behind fd00:244:<n>::1.
 // Each pod is a network namespace plus a cgroup v2 group under <cgroup2 mount>/c8s-e2e-<pid>
 // (the pods' parent, where the agent attaches its socket hooks). Everything the constructor
 // creates is removed by the destructor, also when construction fails half-way.
@@ -51,9 +52,11 @@ int WaitChild(pid_t pid, int timeout_ms = 10000);
 
 struct Pod {
   std::string netns;
-  std::string cgroup;   // absolute path of its cgroup v2 group
-  std::string ip;       // 10.244.<node>.2
-  std::string gateway;  // the node side of its veth, 10.244.<node>.1
+  std::string cgroup;    // absolute path of its cgroup v2 group
+  std::string ip;        // 10.244.<node>.2
+  std::string gateway;   // the node side of its veth, 10.244.<node>.1
+  std::string ip6;       // fd00:244:<node>::2
+  std::string gateway6;  // fd00:244:<node>::1
 };
 
 class Topology {

@@ -37,6 +37,20 @@ uint16_t Checksum(const uint8_t* p, size_t n) {
 
 int Errno(int rc) { return rc == 0 ? 0 : errno; }
 
+// An IPv4 or IPv6 (the text has a ':') socket address; its length.
+socklen_t Addr(const std::string& ip, uint16_t port, sockaddr_storage* out) {
+  *out = {};
+  if (ip.find(':') != std::string::npos) {
+    auto* a = reinterpret_cast<sockaddr_in6*>(out);
+    a->sin6_family = AF_INET6;
+    a->sin6_port = htons(port);
+    inet_pton(AF_INET6, ip.c_str(), &a->sin6_addr);
+    return sizeof(sockaddr_in6);
+  }
+  *reinterpret_cast<sockaddr_in*>(out) = V4(ip, port);
+  return sizeof(sockaddr_in);
+}
+
 }  // namespace
 
 std::vector<uint8_t> Ipv4(const Ipv4Spec& s) {
@@ -70,19 +84,28 @@ std::vector<uint8_t> Ipv4(const Ipv4Spec& s) {
   return p;
 }
 
-int ConnectErrno(const std::string& ip4, uint16_t port, bool mapped_v6) {
-  int s = ::socket(mapped_v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  int rc;
-  if (mapped_v6) {
-    sockaddr_in6 a{};
-    a.sin6_family = AF_INET6;
-    a.sin6_port = htons(port);
-    inet_pton(AF_INET6, ("::ffff:" + ip4).c_str(), &a.sin6_addr);
-    rc = ::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof(a));
-  } else {
-    sockaddr_in a = V4(ip4, port);
-    rc = ::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof(a));
-  }
+std::vector<uint8_t> Ipv6Udp(const std::string& saddr, const std::string& daddr, uint16_t dport) {
+  std::vector<uint8_t> p(40 + 16, 0);
+  p[0] = 0x60;
+  p[5] = 16;  // payload length
+  p[6] = IPPROTO_UDP;
+  p[7] = 64;
+  inet_pton(AF_INET6, saddr.c_str(), &p[8]);
+  inet_pton(AF_INET6, daddr.c_str(), &p[24]);
+  uint8_t* h = &p[40];
+  h[0] = 40000 >> 8;
+  h[1] = 40000 & 0xff;
+  h[2] = static_cast<uint8_t>(dport >> 8);
+  h[3] = static_cast<uint8_t>(dport);
+  h[5] = 16;  // UDP length; checksum left 0 (the wire is what is checked)
+  return p;
+}
+
+int ConnectErrno(const std::string& ip, uint16_t port, bool mapped_v6) {
+  sockaddr_storage a{};
+  socklen_t alen = Addr(mapped_v6 ? "::ffff:" + ip : ip, port, &a);
+  int s = ::socket(a.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  int rc = ::connect(s, reinterpret_cast<sockaddr*>(&a), alen);
   int err = Errno(rc);
   if (err == EINPROGRESS) {
     pollfd p{s, POLLOUT, 0};
@@ -94,13 +117,14 @@ int ConnectErrno(const std::string& ip4, uint16_t port, bool mapped_v6) {
   return err;
 }
 
-int ConnectSendAwait(const std::string& ip4, uint16_t port) {
-  int s = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+int ConnectSendAwait(const std::string& ip, uint16_t port) {
+  sockaddr_storage a{};
+  socklen_t alen = Addr(ip, port, &a);
+  int s = ::socket(a.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
   timeval tv{3, 0};
   ::setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
   ::setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-  sockaddr_in a = V4(ip4, port);
-  int err = Errno(::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof(a)));
+  int err = Errno(::connect(s, reinterpret_cast<sockaddr*>(&a), alen));
   if (err == 0 && ::send(s, "hello", 5, MSG_NOSIGNAL) != 5) err = errno;
   char b = 0;
   if (err == 0 && ::recv(s, &b, 1, 0) != 1) err = errno != 0 ? errno : EPIPE;
@@ -108,26 +132,28 @@ int ConnectSendAwait(const std::string& ip4, uint16_t port) {
   return err;
 }
 
-int UdpSendErrno(const std::string& ip4, uint16_t port) {
-  int s = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a = V4(ip4, port);
-  ssize_t n = ::sendto(s, "udp", 3, 0, reinterpret_cast<sockaddr*>(&a), sizeof(a));
+int UdpSendErrno(const std::string& ip, uint16_t port) {
+  sockaddr_storage a{};
+  socklen_t alen = Addr(ip, port, &a);
+  int s = ::socket(a.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  ssize_t n = ::sendto(s, "udp", 3, 0, reinterpret_cast<sockaddr*>(&a), alen);
   int err = n == 3 ? 0 : errno;
   ::close(s);
   return err;
 }
 
-int TfoSendErrno(const std::string& ip4, uint16_t port) {
-  int s = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  sockaddr_in a = V4(ip4, port);
-  ssize_t n = ::sendto(s, "tfo", 3, MSG_FASTOPEN, reinterpret_cast<sockaddr*>(&a), sizeof(a));
+int TfoSendErrno(const std::string& ip, uint16_t port) {
+  sockaddr_storage a{};
+  socklen_t alen = Addr(ip, port, &a);
+  int s = ::socket(a.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  ssize_t n = ::sendto(s, "tfo", 3, MSG_FASTOPEN, reinterpret_cast<sockaddr*>(&a), alen);
   int err = n >= 0 ? 0 : errno;
   if (err == EINPROGRESS) err = 0;  // the SYN went out (without cookie: data follows later)
   ::close(s);
   return err;
 }
 
-int IoUringConnectErrno(const std::string& ip4, uint16_t port) {
+int IoUringConnectErrno(const std::string& ip, uint16_t port) {
   io_uring_params params{};
   int ring = static_cast<int>(::syscall(__NR_io_uring_setup, 4, &params));
   if (ring < 0) return errno;
@@ -140,13 +166,14 @@ int IoUringConnectErrno(const std::string& ip4, uint16_t port) {
       static_cast<io_uring_sqe*>(::mmap(nullptr, params.sq_entries * sizeof(io_uring_sqe),
                                         PROT_READ | PROT_WRITE, MAP_SHARED, ring, IORING_OFF_SQES));
   if (sq == MAP_FAILED || sqes == MAP_FAILED) return errno;
-  int s = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  sockaddr_in a = V4(ip4, port);
+  sockaddr_storage a{};
+  socklen_t alen = Addr(ip, port, &a);
+  int s = ::socket(a.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   std::memset(&sqes[0], 0, sizeof(io_uring_sqe));
   sqes[0].opcode = IORING_OP_CONNECT;
   sqes[0].fd = s;
   sqes[0].addr = reinterpret_cast<uint64_t>(&a);
-  sqes[0].off = sizeof(a);  // addrlen
+  sqes[0].off = alen;
   auto* tail = reinterpret_cast<uint32_t*>(sq + params.sq_off.tail);
   auto* mask = reinterpret_cast<uint32_t*>(sq + params.sq_off.ring_mask);
   auto* array = reinterpret_cast<uint32_t*>(sq + params.sq_off.array);
@@ -180,6 +207,25 @@ int RawSend(const std::vector<uint8_t>& packet) {
   return err;
 }
 
+int RawUdpSend6(const std::string& ip6, uint16_t port, size_t payload) {
+  int s = ::socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_UDP);
+  if (s < 0) return errno;
+  sockaddr_storage a{};
+  socklen_t alen = Addr(ip6, 0, &a);
+  std::vector<uint8_t> udp(8 + payload, 0x5a);
+  udp[0] = 40000 >> 8;
+  udp[1] = 40000 & 0xff;
+  udp[2] = static_cast<uint8_t>(port >> 8);
+  udp[3] = static_cast<uint8_t>(port);
+  udp[4] = static_cast<uint8_t>(udp.size() >> 8);
+  udp[5] = static_cast<uint8_t>(udp.size());
+  udp[6] = udp[7] = 0;
+  ssize_t n = ::sendto(s, udp.data(), udp.size(), 0, reinterpret_cast<sockaddr*>(&a), alen);
+  int err = n == static_cast<ssize_t>(udp.size()) ? 0 : errno;
+  ::close(s);
+  return err;
+}
+
 int PacketSend(const std::string& ifname, const std::array<uint8_t, 6>& dst_mac,
                const std::vector<uint8_t>& packet) {
   int s = ::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
@@ -190,7 +236,9 @@ int PacketSend(const std::string& ifname, const std::array<uint8_t, 6>& dst_mac,
   std::vector<uint8_t> frame(14);
   std::memcpy(&frame[0], dst_mac.data(), 6);
   std::memcpy(&frame[6], ifr.ifr_hwaddr.sa_data, 6);
-  frame[12] = 0x08;
+  const bool v6 = !packet.empty() && (packet[0] >> 4) == 6;
+  frame[12] = v6 ? 0x86 : 0x08;
+  frame[13] = v6 ? 0xdd : 0x00;
   frame.insert(frame.end(), packet.begin(), packet.end());
   sockaddr_ll ll{};
   ll.sll_family = AF_PACKET;

@@ -16,30 +16,56 @@
 namespace c8s::e2e {
 namespace {
 
-uint32_t Addr(const std::string& ip) {
-  in_addr a{};
-  if (!ip.empty()) inet_pton(AF_INET, ip.c_str(), &a);
-  return a.s_addr;
+bool IsV6(const WireSignature& sig) {
+  return sig.ipv6 || sig.saddr.find(':') != std::string::npos ||
+         sig.daddr.find(':') != std::string::npos;
 }
 
-bool Matches(const uint8_t* f, size_t n, const WireSignature& sig) {
+bool SameAddr(const uint8_t* at, const std::string& text, bool v6) {
+  if (text.empty()) return true;
+  uint8_t want[16] = {};
+  inet_pton(v6 ? AF_INET6 : AF_INET, text.c_str(), want);
+  return std::memcmp(at, want, v6 ? 16 : 4) == 0;
+}
+
+bool PortMatches(const uint8_t* l4, const uint8_t* end, uint16_t dport) {
+  if (dport == 0) return true;
+  if (l4 + 4 > end) return false;
+  return static_cast<uint16_t>((l4[2] << 8) | l4[3]) == dport;
+}
+
+bool MatchesV4(const uint8_t* f, size_t n, const WireSignature& sig) {
   if (n < 14 + 20 || f[12] != 0x08 || f[13] != 0x00) return false;
   const uint8_t* ip = f + 14;
-  uint32_t saddr, daddr;
-  std::memcpy(&saddr, ip + 12, 4);
-  std::memcpy(&daddr, ip + 16, 4);
-  if (!sig.saddr.empty() && saddr != Addr(sig.saddr)) return false;
-  if (!sig.daddr.empty() && daddr != Addr(sig.daddr)) return false;
+  if (!SameAddr(ip + 12, sig.saddr, false) || !SameAddr(ip + 16, sig.daddr, false)) return false;
   if (sig.proto != 0 && ip[9] != sig.proto) return false;
   uint16_t frag = static_cast<uint16_t>((ip[6] << 8) | ip[7]) & 0x3fff;
   if (sig.fragments_only) return frag != 0;
-  if (sig.dport != 0) {
-    size_t ihl = (ip[0] & 0x0f) * 4u;
-    if (frag & 0x1fff || n < 14 + ihl + 4) return false;
-    const uint8_t* l4 = ip + ihl;
-    if (static_cast<uint16_t>((l4[2] << 8) | l4[3]) != sig.dport) return false;
+  if (sig.dport != 0 && (frag & 0x1fff) != 0) return false;
+  return PortMatches(ip + (ip[0] & 0x0f) * 4u, f + n, sig.dport);
+}
+
+bool MatchesV6(const uint8_t* f, size_t n, const WireSignature& sig) {
+  if (n < 14 + 40 || f[12] != 0x86 || f[13] != 0xdd) return false;
+  const uint8_t* ip = f + 14;
+  if (!SameAddr(ip + 8, sig.saddr, true) || !SameAddr(ip + 24, sig.daddr, true)) return false;
+  uint8_t next = ip[6];
+  const uint8_t* l4 = ip + 40;
+  bool fragment = false, later_fragment = false;
+  if (next == 44 && l4 + 8 <= f + n) {  // Fragment header: next, reserved, offset|M, id
+    fragment = true;
+    later_fragment = (static_cast<uint16_t>((l4[2] << 8) | l4[3]) & 0xfff8) != 0;
+    next = l4[0];
+    l4 += 8;
   }
-  return true;
+  if (sig.proto != 0 && next != sig.proto) return false;
+  if (sig.fragments_only) return fragment;
+  if (sig.dport != 0 && later_fragment) return false;
+  return PortMatches(l4, f + n, sig.dport);
+}
+
+bool Matches(const uint8_t* f, size_t n, const WireSignature& sig) {
+  return IsV6(sig) ? MatchesV6(f, n, sig) : MatchesV4(f, n, sig);
 }
 
 }  // namespace

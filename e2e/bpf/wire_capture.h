@@ -1,5 +1,5 @@
-// Counts the IPv4 frames a node puts on the wire: an AF_PACKET socket on the bridge namespace's
-// port towards that node (frames arriving from the node only, not those sent to it).
+// Counts the IPv4 and IPv6 frames a node puts on the wire: an AF_PACKET socket on the bridge
+// namespace's port towards that node (frames arriving from the node only, not those sent to it).
 //   WireCapture wire(topo.bridge_ns, "bn1");
 //   ... traffic ...
 //   CHECK(wire.Drain({.daddr = "10.0.0.12", .proto = IPPROTO_UDP, .dport = 9001}) == 0);
@@ -11,13 +11,15 @@
 
 namespace c8s::e2e {
 
-// What a bypass row's frames look like; empty/zero fields match anything.
+// What a bypass row's frames look like; empty/zero fields match anything. IPv6 frames when
+// `ipv6` is set or an address is IPv6 text, else IPv4 frames.
 struct WireSignature {
   std::string saddr = "";
   std::string daddr = "";
-  uint8_t proto = 0;
+  uint8_t proto = 0;            // IPv6: the upper-layer protocol (after a Fragment header)
   uint16_t dport = 0;           // TCP/UDP destination port (first fragments only)
-  bool fragments_only = false;  // MF set or a fragment offset
+  bool fragments_only = false;  // IPv4: MF set or a fragment offset; IPv6: a Fragment header
+  bool ipv6 = false;
 };
 
 class WireCapture {

@@ -31,6 +31,7 @@ struct BpfFlags {
   std::string node_name;
   std::string proxy_cgroup;
   std::string redirect;
+  std::string redirect_v6;
   uint16_t kubelet_port = 10250;
   std::vector<uint16_t> ingress_ports;
 };
@@ -58,6 +59,12 @@ absl::Status RunUpdatePolicy(const BpfFlags& f) {
   }
   if (!f.redirect.empty()) {
     ASSIGN_OR_RETURN(node.redirect, ebpf::ParseEndpoint(f.redirect));
+  }
+  if (!f.redirect_v6.empty()) {
+    ASSIGN_OR_RETURN(node.redirect_v6, ebpf::ParseIp(f.redirect_v6));
+    if (node.redirect_v6.family != 6)
+      return absl::InvalidArgumentError(
+          StrCat("--redirect-v6 ", f.redirect_v6, ": not an IPv6 address"));
   }
   ASSIGN_OR_RETURN(ebpf::CompiledPolicy compiled, ebpf::CompilePolicy(bundle, node));
   return ebpf::UpdatePolicy(f.pin_root, compiled);
@@ -88,8 +95,8 @@ void RegisterBpfCommands(CLI::App& app, CommandContext& ctx) {
     if (ctx.exit_code == kExitOk) ctx.out << "installed under " << o.pin_root << "\n";
   });
 
-  CLI::App* status = bpf->add_subcommand(
-      "status", "Print attached programs, policy generation and counters");
+  CLI::App* status =
+      bpf->add_subcommand("status", "Print attached programs, policy generation and counters");
   status->callback([flags, &ctx] {
     auto st = ebpf::GetStatus(flags->pin_root);
     ctx.exit_code = Report(ctx, st.status(), "status");
@@ -102,6 +109,8 @@ void RegisterBpfCommands(CLI::App& app, CommandContext& ctx) {
   update->add_option("--node-name", flags->node_name, "This node's name in bundle.nodes");
   update->add_option("--proxy-cgroup", flags->proxy_cgroup, "Mesh proxy's cgroup v2");
   update->add_option("--redirect", flags->redirect, "Mesh outbound listener host:port");
+  update->add_option("--redirect-v6", flags->redirect_v6,
+                     "IPv6 address of the same listener (same port) for IPv6 pod connects");
   update->add_option("--kubelet-port", flags->kubelet_port, "Kubelet port")->capture_default_str();
   update->add_option("--ingress-port", flags->ingress_ports, "Extra TCP port open to any source");
   update->callback([flags, &ctx] {

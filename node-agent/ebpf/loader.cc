@@ -41,6 +41,7 @@ absl::Status AttachAndPin(const std::string& pin, AttachFn attach) {
 
 // Swaps `prog` into the link pinned at `pin`. NotFound when there is no pin.
 absl::Status Readopt(const std::string& pin, bpf_program* prog) {
+  if (!fs::exists(pin)) return absl::NotFoundError(pin);  // (libbpf would warn about it)
   bpf_link* old = bpf_link__open(pin.c_str());
   if (old == nullptr) return absl::NotFoundError(pin);
   int err = bpf_link__update_program(old, prog);
