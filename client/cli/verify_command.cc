@@ -4,6 +4,7 @@
 
 #include "client/cli/app.h"
 #include "client/cli/online.h"
+#include "client/cli/reference_flags.h"
 #include "client/cli/verify_summary.h"
 #include "client/sdk/reference_values.h"
 #include "lib/attest/manifest_policy.h"
@@ -20,56 +21,12 @@ namespace {
 
 struct VerifyArgs {
   OnlineFlags online;
-  std::string reference, reference_manifest, expect = "any", expect_head, assurance, cert_cache,
-                                             tdx_collateral;
-  std::vector<std::string> measurements, images, pod_refs, simulated_roots, owner_keys;
-  bool allow_simulated = false;
+  ReferenceFlags reference;
+  std::string expect = "any", expect_head;
+  std::vector<std::string> owner_keys;
 };
 
 absl::Status Usage(std::string_view msg) { return absl::InvalidArgumentError(std::string(msg)); }
-
-absl::StatusOr<client::CdsReferenceValues> BuildReference(const VerifyArgs& a) {
-  int sources = !a.reference.empty() + !a.reference_manifest.empty() + !a.measurements.empty();
-  if (sources != 1) {
-    return Usage(
-        "give the expected CDS reference values with exactly one of --reference FILE, "
-        "--reference-manifest FILE or --measurement HEX");
-  }
-  client::CdsReferenceValues ref;
-  if (!a.reference.empty()) {
-    ASSIGN_OR_RETURN(std::string text, ReadFile(a.reference, 1 << 20));
-    absl::StatusOr<client::CdsReferenceValues> r = client::ParseCdsReferenceValues(text);
-    if (!r.ok()) return Usage(StrCat("--reference ", a.reference, ": ", r.status().message()));
-    ref = *std::move(r);
-  } else if (!a.reference_manifest.empty()) {
-    ASSIGN_OR_RETURN(std::string text, ReadFile(a.reference_manifest, 16 << 20));
-    absl::StatusOr<manifest::Manifest> m = manifest::ParseManifest(text);
-    if (!m.ok()) return Usage(StrCat("--reference-manifest: ", m.status().message()));
-    ASSIGN_OR_RETURN(ref.cds, attest::ManifestRolePolicy(*m, m->roles.cds));
-  } else {
-    attest::AttestationPolicy p;
-    p.allow_simulated = a.allow_simulated;
-    p.snp = attest::SnpPolicy{};
-    for (const std::string& hex : a.measurements) {
-      absl::StatusOr<Bytes> b = HexDecode(hex);
-      if (!b.ok() || b->size() != 48) return Usage(StrCat("--measurement ", hex, ": want 96 hex"));
-      p.snp->measurements.push_back(*b);
-    }
-    ref.node = p;
-  }
-  for (const std::string& image : a.images) {
-    if (absl::Status st = client::CheckImageDigest(image); !st.ok()) {
-      return Usage(StrCat("--image: ", st.message()));
-    }
-    ref.images.push_back(image);
-  }
-  if (ref.images.empty()) return Usage("give the expected CDS image digest(s) with --image");
-  if (!a.pod_refs.empty()) ref.pod_refs = a.pod_refs;
-  if (!a.assurance.empty()) {
-    ASSIGN_OR_RETURN(ref.assurance, client::ParseAssuranceLevel(a.assurance));
-  }
-  return ref;
-}
 
 absl::StatusOr<std::vector<crypto::PublicKey>> LoadOwnerKeys(
     const std::vector<std::string>& files) {
@@ -128,15 +85,9 @@ absl::Status CheckExpectations(const VerifyArgs& a, const Session& s,
 }
 
 absl::Status RunVerify(const VerifyArgs& a, CommandContext& ctx) {
-  ASSIGN_OR_RETURN(client::CdsReferenceValues ref, BuildReference(a));
+  ASSIGN_OR_RETURN(client::CdsReferenceValues ref, BuildReference(a.reference));
+  ASSIGN_OR_RETURN(client::VerifyCdsOptions options, BuildVerifyOptions(a.reference));
   ASSIGN_OR_RETURN(std::vector<crypto::PublicKey> owners, LoadOwnerKeys(a.owner_keys));
-  client::VerifyCdsOptions options;
-  options.snp_cert_cache_dir = a.cert_cache;
-  options.tdx_collateral_dir = a.tdx_collateral;
-  for (const std::string& f : a.simulated_roots) {
-    ASSIGN_OR_RETURN(std::string pem, ReadFile(f, 1 << 20));
-    options.simulated_roots.push_back(ToBytes(pem));
-  }
   ASSIGN_OR_RETURN(StateDir dir, StateDir::Open(a.online.state_dir));
   ASSIGN_OR_RETURN(std::optional<PinnedCds> before, dir.Load());
 
@@ -198,25 +149,7 @@ void RegisterVerifyCommands(CLI::App& app, CommandContext& ctx) {
       "its CA and save CA, sealing key, manifest and history head; exit 1 naming the failed "
       "check");
   AddOnlineFlags(v, a->online, /*cds_required=*/true);
-  v->add_option("--reference", a->reference,
-                "Expected CDS reference values (JSON: node/cds policies, images, podRefs, "
-                "assurance)");
-  v->add_option("--reference-manifest", a->reference_manifest,
-                "Take the hardware reference values from this manifest's `cds` role policy");
-  v->add_option("--measurement", a->measurements,
-                "Expected SEV-SNP launch measurement (96 hex; repeatable) instead of a file");
-  v->add_flag("--allow-simulated", a->allow_simulated,
-              "With --measurement: accept simulated evidence (development only)");
-  v->add_option("--image", a->images, "Expected CDS image digest sha256:<64 hex> (repeatable)");
-  v->add_option("--pod-ref", a->pod_refs, "Expected CDS pod namespace/name (repeatable)");
-  v->add_option("--assurance", a->assurance,
-                "What the launch measurement covers here: full-image, firmware-and-rtmrs, "
-                "firmware-only, paravisor");
-  v->add_option("--simulated-root", a->simulated_roots,
-                "PEM root of simulated evidence to accept (the policy must allow simulated)");
-  v->add_option("--snp-cert-cache", a->cert_cache, "Directory of AMD KDS certificates");
-  v->add_option("--tdx-collateral", a->tdx_collateral,
-                "Directory of Intel PCS collateral (TCB info, QE identity, CRLs)");
+  AddReferenceFlags(v, a->reference);
   v->add_option("--expect", a->expect, "Expected state: unclaimed, claimed or any")
       ->check(CLI::IsMember({"unclaimed", "claimed", "any"}))
       ->capture_default_str();
