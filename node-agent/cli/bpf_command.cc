@@ -1,4 +1,5 @@
-// `c8s-node-agent bpf install|status|update-policy|uninstall`: the eBPF data plane by hand.
+// `c8s-node-agent bpf install|status|update-policy|uninstall`: the eBPF data plane by hand;
+// `bpf run`: the long-running data plane (the supervisor) in the foreground until SIGTERM.
 #include <arpa/inet.h>
 
 #include <string>
@@ -11,10 +12,12 @@
 #include "node-agent/cli/command.h"
 
 #ifdef C8S_NODE_AGENT_WITH_BPF
+#include "lib/base/signals.h"
 #include "node-agent/ebpf/data_plane.h"
 #include "node-agent/ebpf/kernel_env.h"
 #include "node-agent/ebpf/policy_bundle.h"
 #include "node-agent/ebpf/policy_compiler.h"
+#include "node-agent/ebpf/supervisor.h"
 #endif
 
 namespace c8s::node_agent {
@@ -34,6 +37,12 @@ struct BpfFlags {
   std::string redirect_v6;
   uint16_t kubelet_port = 10250;
   std::vector<uint16_t> ingress_ports;
+  // bpf run
+  std::vector<std::string> uplink_patterns, pod_patterns;
+  bool no_default_route_uplinks = false;
+  manifest::BundleInfrastructure bootstrap;
+  uint32_t log_lines_per_sec = 20;
+  uint32_t rescan_ms = 5000;
 };
 
 int Report(CommandContext& ctx, const absl::Status& st, const char* what) {
@@ -68,6 +77,36 @@ absl::Status RunUpdatePolicy(const BpfFlags& f) {
   }
   ASSIGN_OR_RETURN(ebpf::CompiledPolicy compiled, ebpf::CompilePolicy(bundle, node));
   return ebpf::UpdatePolicy(f.pin_root, compiled);
+}
+
+absl::Status RunSupervisor(const BpfFlags& f, std::ostream& out) {
+  ebpf::SupervisorConfig cfg;
+  cfg.pin_root = f.pin_root;
+  cfg.node_name = f.node_name;
+  cfg.pod_cgroup = f.pod_cgroup;
+  cfg.proxy_cgroup = f.proxy_cgroup;
+  if (!f.redirect.empty()) {
+    ASSIGN_OR_RETURN(cfg.redirect, ebpf::ParseEndpoint(f.redirect));
+  }
+  if (!f.redirect_v6.empty()) {
+    ASSIGN_OR_RETURN(cfg.redirect_v6, ebpf::ParseIp(f.redirect_v6));
+  }
+  cfg.kubelet_port = f.kubelet_port;
+  cfg.ingress_ports = f.ingress_ports;
+  cfg.interfaces.uplinks = f.uplinks;
+  cfg.interfaces.uplink_patterns = f.uplink_patterns;
+  cfg.interfaces.default_route_uplinks = !f.no_default_route_uplinks;
+  if (!f.pod_patterns.empty()) cfg.interfaces.pod_patterns = f.pod_patterns;
+  cfg.bootstrap = f.bootstrap;
+  cfg.events_per_sec = f.events_per_sec;
+  cfg.log_lines_per_sec = f.log_lines_per_sec;
+  cfg.rescan_ms = f.rescan_ms;
+  ShutdownSignal shutdown;  // before the supervisor's thread starts: it inherits the mask
+  ASSIGN_OR_RETURN(std::unique_ptr<ebpf::Supervisor> dp, ebpf::Supervisor::Start(cfg));
+  out << "data plane running under " << f.pin_root << std::endl;
+  shutdown.Wait();
+  dp->Stop();  // programs stay attached and pinned: enforcement continues without us
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -117,6 +156,37 @@ void RegisterBpfCommands(CLI::App& app, CommandContext& ctx) {
     ctx.exit_code = Report(ctx, RunUpdatePolicy(*flags), "update-policy");
     if (ctx.exit_code == kExitOk) ctx.out << "policy applied\n";
   });
+
+  CLI::App* run = bpf->add_subcommand(
+      "run",
+      "Run the data plane in the foreground: attach to uplinks and pods' interfaces as they "
+      "appear, log denied flows, watch for displacement; SIGTERM stops it, enforcement stays");
+  run->add_option("--node-name", flags->node_name, "This node's name in bundle.nodes");
+  run->add_option("--pod-cgroup", flags->pod_cgroup, "Pods' parent cgroup v2");
+  run->add_option("--proxy-cgroup", flags->proxy_cgroup, "Mesh proxy's cgroup v2");
+  run->add_option("--redirect", flags->redirect, "Mesh outbound listener host:port");
+  run->add_option("--redirect-v6", flags->redirect_v6, "IPv6 address of the same listener");
+  run->add_option("--kubelet-port", flags->kubelet_port, "Kubelet port")->capture_default_str();
+  run->add_option("--ingress-port", flags->ingress_ports, "Extra TCP port open to any source");
+  run->add_option("--uplink", flags->uplinks, "Uplink interface name (repeatable)");
+  run->add_option("--uplink-pattern", flags->uplink_patterns, "Uplink name pattern (fnmatch)");
+  run->add_flag("--no-default-route-uplinks", flags->no_default_route_uplinks,
+                "Do not treat interfaces carrying a default route as uplinks");
+  run->add_option("--pod-pattern", flags->pod_patterns,
+                  "Pods' host-side interface pattern (default veth*, cali*, lxc*)");
+  run->add_option("--bootstrap-cds", flags->bootstrap.cds, "CDS ip:port before the first bundle");
+  run->add_option("--bootstrap-api-server", flags->bootstrap.api_server, "API server ip:port");
+  run->add_option("--bootstrap-dns", flags->bootstrap.dns, "DNS ip:port");
+  run->add_option("--bootstrap-metadata", flags->bootstrap.metadata, "Metadata service ip:port");
+  run->add_option("--bootstrap-time", flags->bootstrap.time, "Time server ip:port (UDP)");
+  run->add_option("--events-per-sec", flags->events_per_sec, "Deny events per CPU/second")
+      ->capture_default_str();
+  run->add_option("--log-lines-per-sec", flags->log_lines_per_sec, "Deny log lines per second")
+      ->capture_default_str();
+  run->add_option("--rescan-ms", flags->rescan_ms, "Periodic interface rescan")
+      ->capture_default_str();
+  run->callback(
+      [flags, &ctx] { ctx.exit_code = Report(ctx, RunSupervisor(*flags, ctx.out), "run"); });
 
   CLI::App* uninstall = bpf->add_subcommand("uninstall", "Detach every program, remove all pins");
   uninstall->callback([flags, &ctx] {
