@@ -27,6 +27,7 @@ struct c8s_flow {
   __u8 proto;
   __u8 icmp_type;
   __u8 syn; /* TCP SYN without ACK: the first packet of a connection */
+  __u8 hop_limit; /* IPv6 hop limit / IPv4 TTL as the packet has it here */
   __u16 sport; /* network order; ICMP echo: identifier */
   __u16 dport; /* network order; ICMP echo: identifier */
   __u32 saddr[4];
@@ -65,6 +66,7 @@ static __always_inline __u32 c8s_parse_v4(void *l3, void *end, struct c8s_flow *
   if (ip->frag_off & bpf_htons(C8S_IP_MF | C8S_IP_OFFSET)) return C8S_R_DENY_FRAGMENT;
   f->family = C8S_FAM_V4;
   f->proto = ip->protocol;
+  f->hop_limit = ip->ttl;
   f->saddr[0] = ip->saddr;
   f->daddr[0] = ip->daddr;
   void *l4 = (__u8 *)l3 + ip->ihl * 4; /* options are skipped, never interpreted */
@@ -77,6 +79,7 @@ static __always_inline __u32 c8s_parse_v6(void *l3, void *end, struct c8s_flow *
   if ((void *)(ip6 + 1) > end) return C8S_R_DENY_MALFORMED;
   if (ip6->version != 6) return C8S_R_DENY_MALFORMED;
   f->family = C8S_FAM_V6;
+  f->hop_limit = ip6->hop_limit;
   __builtin_memcpy(f->saddr, &ip6->saddr, 16);
   __builtin_memcpy(f->daddr, &ip6->daddr, 16);
   __u8 next = ip6->nexthdr;

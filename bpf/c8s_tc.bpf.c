@@ -16,10 +16,21 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+/* Link control that needs no policy entry. Only packets that cannot have crossed a router
+ * qualify: neighbour discovery must carry hop limit 255 (RFC 4861) and MLD hop limit 1 with a
+ * link-local or unspecified source (RFC 3810), so an NDP- or MLD-typed packet that a pod sends
+ * to a remote address (forwarded by the node: hop limit decremented) is no way out. */
 static __always_inline int c8s_icmp_control(const struct c8s_flow *f, __u8 dir) {
   if (f->proto == C8S_PROTO_ICMPV6) {
-    if (f->icmp_type >= 133 && f->icmp_type <= 137) return 1; /* neighbour discovery */
-    return dir == C8S_DIR_INGRESS && f->icmp_type >= 1 && f->icmp_type <= 4; /* errors, PMTU */
+    __u8 t = f->icmp_type;
+    if (t >= 133 && t <= 137) return f->hop_limit == 255; /* neighbour discovery */
+    if (t == 130 || t == 131 || t == 132 || t == 143) {     /* MLD query, report, done */
+      __u32 a0 = bpf_ntohl(f->saddr[0]);
+      int link_local = (a0 & 0xffc00000) == 0xfe800000;
+      int unspecified = (f->saddr[0] | f->saddr[1] | f->saddr[2] | f->saddr[3]) == 0;
+      return f->hop_limit == 1 && (link_local || unspecified);
+    }
+    return dir == C8S_DIR_INGRESS && t >= 1 && t <= 4; /* errors, PMTU */
   }
   if (f->proto == C8S_PROTO_ICMP)
     return dir == C8S_DIR_INGRESS && (f->icmp_type == 3 || f->icmp_type == 11 ||

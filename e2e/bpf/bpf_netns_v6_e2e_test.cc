@@ -88,6 +88,11 @@ std::vector<Row> V6Rows(const Topology& t) {
        S{.daddr = peer, .proto = IPPROTO_TCP, .dport = 9024}, C8S_DIR_CONNECT, C8S_R_DENY_NO_RULE},
       {"IPv6 io_uring connect", [peer] { return IoUringConnectErrno(peer, 9025); }, EPERM,
        S{.daddr = peer, .proto = IPPROTO_TCP, .dport = 9025}, C8S_DIR_CONNECT, C8S_R_DENY_NO_RULE},
+      // Neighbour-solicitation-typed, sent at hop limit 255 to a remote address: the node
+      // forwards it (hop limit 254 on the wire); only real link-local NDP may pass.
+      {"NDP-typed ICMPv6 to a remote address", [peer] { return Icmp6Send(peer, 135, 255); }, 0,
+       S{.daddr = peer, .proto = IPPROTO_ICMPV6, .hop_limit = 254}, C8S_DIR_EGRESS,
+       C8S_R_DENY_NO_RULE},
       {"IPv6 fragments (raw datagram above the MTU)",
        [peer] { return RawUdpSend6(peer, kAllowedPort, 3000); }, 0,
        S{.daddr = peer, .fragments_only = true}, C8S_DIR_EGRESS, C8S_R_DENY_FRAGMENT},

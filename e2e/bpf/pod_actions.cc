@@ -226,6 +226,22 @@ int RawUdpSend6(const std::string& ip6, uint16_t port, size_t payload) {
   return err;
 }
 
+int Icmp6Send(const std::string& ip6, uint8_t type, int hop_limit) {
+  int s = ::socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+  if (s < 0) return errno;
+  ::setsockopt(s, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hop_limit, sizeof(hop_limit));
+  sockaddr_storage a{};
+  socklen_t alen = Addr(ip6, 0, &a);
+  std::vector<uint8_t> msg(24 + 16, 0x5a);  // type, code, checksum, reserved, target, payload
+  msg[0] = type;
+  msg[1] = 0;
+  msg[2] = msg[3] = 0;  // the kernel computes the ICMPv6 checksum
+  ssize_t n = ::sendto(s, msg.data(), msg.size(), 0, reinterpret_cast<sockaddr*>(&a), alen);
+  int err = n == static_cast<ssize_t>(msg.size()) ? 0 : errno;
+  ::close(s);
+  return err;
+}
+
 int PacketSend(const std::string& ifname, const std::array<uint8_t, 6>& dst_mac,
                const std::vector<uint8_t>& packet) {
   int s = ::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);

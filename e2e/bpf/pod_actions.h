@@ -42,6 +42,8 @@ int TfoSendErrno(const std::string& ip, uint16_t port);
 int IoUringConnectErrno(const std::string& ip, uint16_t port);
 // A raw IPv4 socket (IPPROTO_RAW, header included) sends `packet`.
 int RawSend(const std::vector<uint8_t>& packet);
+// A raw ICMPv6 socket sends a message of `type` (with 32 bytes of body) at `hop_limit`.
+int Icmp6Send(const std::string& ip6, uint8_t type, int hop_limit);
 // An AF_PACKET socket on `ifname` sends `packet` (IPv4 or IPv6, by its version nibble) in an
 // Ethernet frame to `dst_mac`.
 int PacketSend(const std::string& ifname, const std::array<uint8_t, 6>& dst_mac,

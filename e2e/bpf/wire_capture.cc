@@ -49,6 +49,7 @@ bool MatchesV6(const uint8_t* f, size_t n, const WireSignature& sig) {
   if (n < 14 + 40 || f[12] != 0x86 || f[13] != 0xdd) return false;
   const uint8_t* ip = f + 14;
   if (!SameAddr(ip + 8, sig.saddr, true) || !SameAddr(ip + 24, sig.daddr, true)) return false;
+  if (sig.hop_limit != 0 && ip[7] != sig.hop_limit) return false;
   uint8_t next = ip[6];
   const uint8_t* l4 = ip + 40;
   bool fragment = false, later_fragment = false;

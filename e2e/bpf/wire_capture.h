@@ -20,6 +20,7 @@ struct WireSignature {
   uint16_t dport = 0;           // TCP/UDP destination port (first fragments only)
   bool fragments_only = false;  // IPv4: MF set or a fragment offset; IPv6: a Fragment header
   bool ipv6 = false;
+  uint8_t hop_limit = 0;  // IPv6 hop limit (0: any)
 };
 
 class WireCapture {

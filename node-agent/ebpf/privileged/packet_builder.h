@@ -49,17 +49,45 @@ class Packet {
     if (l4_.size() > 13) l4_[13] = 0x10;
     return *this;
   }
-  Packet& Ihl(uint8_t ihl) { ihl_ = ihl; return *this; }
-  Packet& Options(size_t words) { options_ = words; return *this; }
-  Packet& FragOff(uint16_t frag) { frag_ = frag; return *this; }
-  Packet& V6Ext(uint8_t type) { v6_ext_ = type; return *this; }
-  Packet& Vlan() { vlan_ = true; return *this; }
-  Packet& EtherType(uint16_t t) { ethertype_ = t; return *this; }
+  Packet& Ihl(uint8_t ihl) {
+    ihl_ = ihl;
+    return *this;
+  }
+  Packet& Options(size_t words) {
+    options_ = words;
+    return *this;
+  }
+  Packet& FragOff(uint16_t frag) {
+    frag_ = frag;
+    return *this;
+  }
+  Packet& V6Ext(uint8_t type) {
+    v6_ext_ = type;
+    return *this;
+  }
+  Packet& Vlan() {
+    vlan_ = true;
+    return *this;
+  }
+  Packet& HopLimit(uint8_t h) {
+    hop_limit_ = h;
+    return *this;
+  }  // IPv4 TTL / IPv6 hop limit
+  Packet& EtherType(uint16_t t) {
+    ethertype_ = t;
+    return *this;
+  }
 
   std::vector<uint8_t> Build() const {
     std::vector<uint8_t> f(12, 0x02);
-    auto put16 = [&f](uint16_t v) { f.push_back(v >> 8); f.push_back(v & 0xff); };
-    if (vlan_) { put16(0x8100); put16(42); }
+    auto put16 = [&f](uint16_t v) {
+      f.push_back(v >> 8);
+      f.push_back(v & 0xff);
+    };
+    if (vlan_) {
+      put16(0x8100);
+      put16(42);
+    }
     if (ethertype_ != 0) {
       put16(ethertype_);
       f.resize(f.size() + 46, 0);
@@ -75,17 +103,20 @@ class Packet {
       put16(total);
       put16(1);
       put16(frag_);
-      f.push_back(64);
+      f.push_back(hop_limit_);
       f.push_back(proto_);
       put16(0);
       f.insert(f.end(), src_, src_ + 4);
       f.insert(f.end(), dst_, dst_ + 4);
       for (size_t i = 0; i < options_ * 4; ++i) f.push_back(1);  // NOP options
     } else {
-      f.push_back(0x60); f.push_back(0); f.push_back(0); f.push_back(0);
+      f.push_back(0x60);
+      f.push_back(0);
+      f.push_back(0);
+      f.push_back(0);
       put16(static_cast<uint16_t>(l4_.size() + ext_len));
       f.push_back(v6_ext_ ? v6_ext_ : proto_);
-      f.push_back(64);
+      f.push_back(hop_limit_);
       f.insert(f.end(), src_, src_ + 16);
       f.insert(f.end(), dst_, dst_ + 16);
       if (v6_ext_) {
@@ -102,8 +133,10 @@ class Packet {
   Packet& L4(uint8_t proto, uint16_t sport, uint16_t dport, size_t len) {
     proto_ = proto;
     l4_.assign(len, 0);
-    l4_[0] = sport >> 8; l4_[1] = sport & 0xff;
-    l4_[2] = dport >> 8; l4_[3] = dport & 0xff;
+    l4_[0] = sport >> 8;
+    l4_[1] = sport & 0xff;
+    l4_[2] = dport >> 8;
+    l4_[3] = dport & 0xff;
     if (proto == 6) {
       l4_[12] = 0x50;
       l4_[13] = 0x02;  // SYN: the first packet of a connection
@@ -112,7 +145,7 @@ class Packet {
   }
   bool v6_ = false, vlan_ = false;
   uint8_t src_[16] = {}, dst_[16] = {};
-  uint8_t proto_ = 6, ihl_ = 0, v6_ext_ = 0;
+  uint8_t proto_ = 6, ihl_ = 0, v6_ext_ = 0, hop_limit_ = 64;
   size_t options_ = 0;
   uint16_t frag_ = 0, ethertype_ = 0;
   std::vector<uint8_t> l4_;

@@ -81,6 +81,9 @@ std::vector<Row> PodTable() {
       {"vlan tag", C8S_DIR_POD_OUT, Packet().Vlan().V4(pod, "203.0.113.9").Tcp(40001, 443).Build(),
        C8S_R_DENY_VLAN},
       {"arp", C8S_DIR_POD_OUT, Packet().EtherType(0x0806).Build(), C8S_R_ALLOW_ARP},
+      {"pod's neighbour solicitation for its gateway", C8S_DIR_POD_OUT,
+       Packet().V6(pod6, "ff02::1:ff00:1").HopLimit(255).Icmp(135).Build(),
+       C8S_R_ALLOW_ICMP_CONTROL},
       // Towards the pod: a connection to it records the pod's reply.
       {"SYN to the pod (mesh inbound proxy)", C8S_DIR_POD_IN,
        Packet().V4("10.244.1.1", pod).Tcp(50000, 8080).Build(), C8S_R_ALLOW_TO_POD},
