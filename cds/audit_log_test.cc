@@ -7,8 +7,7 @@
 namespace c8s::cds {
 namespace {
 
-TEST_CASE("audit log: hash-chained lines; edits, removals and truncation are detected",
-          "[unit]") {
+TEST_CASE("audit log: hash-chained lines; edits, removals and truncation are detected", "[unit]") {
   c8s::testing::TempDir dir;
   FakeClock clock(absl::FromUnixSeconds(1'790'000'000));
   std::string path = dir.Path("audit.jsonl");

@@ -21,8 +21,9 @@ std::string TcbString(const attest::Claims& c) {
     return StrCat("tee_tcb_svn=", HexEncode(c.tee_tcb_svn));
   }
   const attest::SnpTcb& t = c.reported_tcb;
-  std::string s = StrCat("bl=", static_cast<int>(t.bootloader), ",tee=", static_cast<int>(t.tee),
-                         ",snp=", static_cast<int>(t.snp), ",ucode=", static_cast<int>(t.microcode));
+  std::string s =
+      StrCat("bl=", static_cast<int>(t.bootloader), ",tee=", static_cast<int>(t.tee),
+             ",snp=", static_cast<int>(t.snp), ",ucode=", static_cast<int>(t.microcode));
   if (c.product == "Turin") s += StrCat(",fmc=", static_cast<int>(t.fmc));
   return s;
 }

@@ -1,83 +1,13 @@
+// Cds: bundles, CRL, serving certificates, attestation inputs, metrics and the shared helpers
+// of the other cds_*.cc files.
 #include "cds/cds.h"
 
+#include "cds/node_policy.h"
 #include "lib/base/log.h"
 #include "lib/base/status.h"
 #include "lib/base/strings.h"
-#include "lib/crypto/hpke.h"
-#include "lib/manifest/approval.h"
 
 namespace c8s::cds {
-namespace {
-constexpr char kStateObject[] = "state";
-}  // namespace
-
-absl::StatusOr<std::unique_ptr<Cds>> Cds::Open(ByteSpan seed, Storage* storage,
-                                               CdsOptions options, const Clock& clock,
-                                               std::unique_ptr<AuditLog> audit) {
-  ASSIGN_OR_RETURN(SealedStore store, SealedStore::Create(seed, storage));
-  ASSIGN_OR_RETURN(ChallengeIssuer challenges,
-                   ChallengeIssuer::Create(seed, clock, options.challenge_ttl));
-  if (audit == nullptr) {
-    ASSIGN_OR_RETURN(audit, AuditLog::Open("", clock));
-  }
-  std::unique_ptr<Cds> cds(new Cds(std::move(options), clock, std::move(audit), std::move(store),
-                                   std::move(challenges)));
-  RETURN_IF_ERROR(cds->LoadOrCreate());
-  return cds;
-}
-
-absl::Status Cds::LoadOrCreate() {
-  std::lock_guard lock(mu_);
-  ASSIGN_OR_RETURN(std::optional<nlohmann::json> doc, store_.Get(kStateObject));
-  if (!doc.has_value()) {
-    // First start on empty storage: keys are born here, in CVM memory.
-    ASSIGN_OR_RETURN(ClusterCa ca, ClusterCa::Generate(clock_.Now()));
-    crypto::hpke::KeyPair sealing = crypto::hpke::GenerateKeyPair();
-    ca_ = std::move(ca);
-    sealing_private_ = sealing.private_key;
-    ASSIGN_OR_RETURN(crypto::PublicKey pub, crypto::PublicKey::FromRawX25519(sealing.public_key));
-    sealing_public_der_ = pub.SpkiDer();
-    ManifestLog log(manifest::ClusterId(ca_->certificate().GetPublicKey().value()),
-                    options_.max_pending);
-    RETURN_IF_ERROR(PersistLocked(log));
-    log_ = std::move(log);
-    log::Info("created cluster CA and sealing key",
-              {{"cluster", log_->cluster()}, {"storage", store_.storage()->Describe()}});
-    return absl::OkStatus();
-  }
-  const nlohmann::json& d = *doc;
-  if (!d.contains("ca") || !d["ca"].contains("key") || !d["ca"].contains("cert") ||
-      !d.contains("sealingKey") || !d.contains("manifests") || !d.contains("revoked")) {
-    return absl::DataLossError("state: missing ca, sealingKey, manifests or revoked");
-  }
-  ASSIGN_OR_RETURN(ClusterCa ca, ClusterCa::Load(d["ca"]["key"].get<std::string>(),
-                                                 d["ca"]["cert"].get<std::string>()));
-  ASSIGN_OR_RETURN(Bytes sealing, Base64Decode(d["sealingKey"].get<std::string>()));
-  ASSIGN_OR_RETURN(Bytes sealing_pub, crypto::hpke::PublicKeyFromPrivate(sealing));
-  ASSIGN_OR_RETURN(crypto::PublicKey pub, crypto::PublicKey::FromRawX25519(sealing_pub));
-  ASSIGN_OR_RETURN(crypto::PublicKey ca_pub, ca.certificate().GetPublicKey());
-  ASSIGN_OR_RETURN(ManifestLog log, ManifestLog::FromJson(d["manifests"], manifest::ClusterId(ca_pub),
-                                                          ca_pub, options_.max_pending));
-  ca_ = std::move(ca);
-  sealing_private_ = std::move(sealing);
-  sealing_public_der_ = pub.SpkiDer();
-  revoked_ = d["revoked"].get<std::vector<std::string>>();
-  log_ = std::move(log);
-  log::Info("loaded state", {{"cluster", log_->cluster()}, {"generation", log_->generation()},
-                             {"version", store_.version(kStateObject)}});
-  return absl::OkStatus();
-}
-
-absl::Status Cds::PersistLocked(const ManifestLog& log) {
-  AuditHead head = audit_->head();
-  nlohmann::json doc = {
-      {"ca", {{"key", ca_->key().ToPem()}, {"cert", ca_->certificate().ToPem()}}},
-      {"sealingKey", Base64Encode(sealing_private_)},
-      {"manifests", log.ToJson()},
-      {"revoked", revoked_},
-      {"auditHead", {{"seq", head.seq}, {"hash", head.hash}}}};
-  return store_.Put(kStateObject, doc);
-}
 
 ManifestStamp Cds::StampLocked() const {
   return {log_->generation(), log_->active_hash(),
@@ -92,6 +22,51 @@ absl::Status Cds::Refuse(std::string_view event, const absl::Status& st, nlohman
   audit_->Record(event, "refused", StatusText(st), std::move(details));
   log::Warn("refused", {{"event", event}, {"reason", StatusText(st)}});
   return st;
+}
+
+const manifest::Manifest* Cds::ManifestAtLocked(int64_t generation) const {
+  const StoredManifest* m = log_->AtGeneration(generation);
+  return m == nullptr ? nullptr : m->manifest.get();
+}
+
+const attest::AttestationPolicy* Cds::NodePolicyAtLocked(int64_t generation) {
+  auto it = node_policy_cache_.find(generation);
+  if (it != node_policy_cache_.end()) return &it->second;
+  const manifest::Manifest* m = ManifestAtLocked(generation);
+  if (m == nullptr) return nullptr;
+  absl::StatusOr<attest::AttestationPolicy> p = RolePolicy(*m, m->roles.nodes);
+  if (!p.ok()) return nullptr;
+  return &node_policy_cache_.emplace(generation, std::move(*p)).first->second;
+}
+
+void Cds::Recorded(IssuedRecord record) {
+  std::function<void(const IssuedRecord&)> listener;
+  {
+    std::lock_guard lock(mu_);
+    listener = issued_listener_;
+  }
+  if (listener) listener(record);
+  if (!registry_.Add(std::move(record))) {
+    metrics_.Inc("c8s_cds_registry_full_total");
+    log::Error(
+        "issued-certificate registry full: a live certificate cannot be tracked for "
+        "revocation");
+  }
+}
+
+void Cds::AddPeerRecord(IssuedRecord record) {
+  bool changed = false;
+  if (record.kind == IssuedKind::kNode && !record.address.empty()) {
+    std::lock_guard lock(mu_);
+    manifest::BundleNode node{record.node_name, record.address, record.mesh_port};
+    auto it = nodes_.find(record.node_name);
+    if (it == nodes_.end() || !(it->second == node)) {
+      nodes_[record.node_name] = node;
+      changed = true;
+    }
+  }
+  registry_.Add(std::move(record));
+  if (changed) BundleChanged();
 }
 
 void Cds::BundleChanged() {
@@ -132,11 +107,20 @@ absl::StatusOr<SignedBundleView> Cds::CurrentBundle() {
   return *bundle_cache_;
 }
 
+std::vector<RevokedSerial> Cds::Revoked() const {
+  std::lock_guard lock(mu_);
+  return revoked_;
+}
+
 absl::StatusOr<Bytes> Cds::CrlDer() {
   std::lock_guard lock(mu_);
   absl::Time now = clock_.Now();
+  std::vector<std::string> serials;
+  for (const RevokedSerial& r : revoked_) {
+    if (r.not_after > now) serials.push_back(r.serial);
+  }
   ASSIGN_OR_RETURN(crypto::Crl crl,
-                   crypto::Crl::Issue(ca_->authority(), revoked_, now, now + absl::Hours(1)));
+                   crypto::Crl::Issue(ca_->authority(), serials, now, now + absl::Hours(1)));
   return crl.ToDer();
 }
 
@@ -145,6 +129,7 @@ absl::StatusOr<crypto::Certificate> Cds::IssueServing(const crypto::CertificateR
   crypto::IssueOptions opt =
       crypto::LeafOptions(crypto::Name("c8s-cds", "c8s"), clock_.Now(), absl::Hours(24 * 30));
   opt.server_auth = true;
+  opt.client_auth = true;
   opt.sans = sans;
   return ca_->authority().IssueForRequest(csr, opt);
 }
@@ -152,17 +137,26 @@ absl::StatusOr<crypto::Certificate> Cds::IssueServing(const crypto::CertificateR
 AttestationInfo Cds::Attestation() {
   std::lock_guard lock(mu_);
   return {ca_->certificate().ToDer(), sealing_public_der_, log_->claimed(), log_->generation(),
-          log_->head_hash(),          log_->active_mode(),  log_->cluster()};
+          log_->head_hash(),          log_->active_mode(), log_->cluster()};
 }
 
-std::string Cds::MetricsText() {
+std::string Cds::MetricsText(const std::vector<std::pair<std::string, double>>& extra) {
   AttestationInfo info = Attestation();
-  return metrics_.Render({{"c8s_cds_manifest_generation", static_cast<double>(info.generation)},
-                          {"c8s_cds_claimed", info.claimed ? 1.0 : 0.0},
-                          {"c8s_cds_approval_automatic",
-                           info.mode == manifest::ApprovalMode::kAutomatic ? 1.0 : 0.0},
-                          {"c8s_cds_challenges_spent", static_cast<double>(challenges_.spent_count())},
-                          {"c8s_cds_replica_leader", 1.0}});
+  size_t revoked = 0;
+  {
+    std::lock_guard lock(mu_);
+    revoked = revoked_.size();
+  }
+  std::vector<std::pair<std::string, double>> gauges = {
+      {"c8s_cds_manifest_generation", static_cast<double>(info.generation)},
+      {"c8s_cds_claimed", info.claimed ? 1.0 : 0.0},
+      {"c8s_cds_approval_automatic", info.mode == manifest::ApprovalMode::kAutomatic ? 1.0 : 0.0},
+      {"c8s_cds_challenges_spent", static_cast<double>(challenges_.spent_count())},
+      {"c8s_cds_issued_live", static_cast<double>(registry_.size())},
+      {"c8s_cds_revoked", static_cast<double>(revoked)},
+      {"c8s_cds_state_version", static_cast<double>(state_version())}};
+  gauges.insert(gauges.end(), extra.begin(), extra.end());
+  return metrics_.Render(gauges);
 }
 
 }  // namespace c8s::cds

@@ -82,7 +82,7 @@ TEST_CASE("cds: IssueNode refusals name the failed check and issue nothing", "[u
        [](World& w) {
          World other;
          NodeJoinInput in = w.Join("n1");
-         Challenge c = other.cds->NewChallenge();
+         Challenge c = *other.cds->NewChallenge();
          auto csr = crypto::CertificateRequest::FromDer(in.csr_der);
          auto ev = testing::Sim().GetEvidence(
              attest::NodeReportData(c.token, csr->GetPublicKey()->SpkiDer()));
@@ -92,12 +92,12 @@ TEST_CASE("cds: IssueNode refusals name the failed check and issue nothing", "[u
          return in;
        },
        "challenge MAC mismatch: not issued by this cluster"},
-      {"evidence bound to another key",
-       [&](World& w) { return w.Join("n1", 0, &*other_key); }, "report data mismatch: "},
+      {"evidence bound to another key", [&](World& w) { return w.Join("n1", 0, &*other_key); },
+       "report data mismatch: "},
       {"evidence for another challenge",
        [](World& w) {
          NodeJoinInput in = w.Join("n1");
-         in.challenge = w.cds->NewChallenge().token;
+         in.challenge = w.cds->NewChallenge()->token;
          return in;
        },
        "report data mismatch: "},

@@ -150,8 +150,7 @@ TEST_CASE("cds: propose then approve activates generation 2; replaying the appro
   CHECK(manifest::VerifyHistory(w.cds->History(0), *ca_pub)->generation == 2);
 }
 
-TEST_CASE("cds: Automatic mode exists only after an owner approved it, and is flagged",
-          "[unit]") {
+TEST_CASE("cds: Automatic mode exists only after an owner approved it, and is flagged", "[unit]") {
   World w;
   w.m1.approval = manifest::ApprovalMode::kAutomatic;
   w.ClaimOrDie();

@@ -1,6 +1,5 @@
 #include "cds/challenge.h"
 
-
 #include "lib/base/status.h"
 #include "lib/base/strings.h"
 #include "lib/crypto/hash.h"
@@ -24,8 +23,8 @@ bool ConstantTimeEqual(ByteSpan a, ByteSpan b) {
 absl::StatusOr<ChallengeIssuer> ChallengeIssuer::Create(ByteSpan seed, const Clock& clock,
                                                         absl::Duration ttl, size_t max_spent) {
   if (seed.size() < 32) return absl::InvalidArgumentError("challenge: seed shorter than 32 bytes");
-  ASSIGN_OR_RETURN(Bytes key,
-                   crypto::HkdfSha256(seed, AsBytes("c8s/seed/v1"), AsBytes("c8s/challenge/v1"), 32));
+  ASSIGN_OR_RETURN(
+      Bytes key, crypto::HkdfSha256(seed, AsBytes("c8s/seed/v1"), AsBytes("c8s/challenge/v1"), 32));
   return ChallengeIssuer(std::move(key), clock, ttl, max_spent);
 }
 
@@ -65,16 +64,14 @@ absl::StatusOr<int64_t> ChallengeIssuer::CheckAndExpiry(ByteSpan token) const {
   for (size_t i = 0; i < 8; ++i) exp = (exp << 8) | token[1 + kNonce + i];
   absl::Time now = clock_->Now();
   if (now >= absl::FromUnixSeconds(exp)) {
-    return absl::DeadlineExceededError(
-        StrCat("challenge expired at ", FormatRfc3339(absl::FromUnixSeconds(exp)), ", now ",
-               FormatRfc3339(now)));
+    return absl::DeadlineExceededError(StrCat("challenge expired at ",
+                                              FormatRfc3339(absl::FromUnixSeconds(exp)), ", now ",
+                                              FormatRfc3339(now)));
   }
   return exp;
 }
 
-absl::Status ChallengeIssuer::Check(ByteSpan token) const {
-  return CheckAndExpiry(token).status();
-}
+absl::Status ChallengeIssuer::Check(ByteSpan token) const { return CheckAndExpiry(token).status(); }
 
 void ChallengeIssuer::PruneLocked(int64_t now_unix) {
   while (!spent_by_expiry_.empty() && spent_by_expiry_.begin()->first <= now_unix) {

@@ -3,6 +3,8 @@
 #include <grpcpp/security/tls_credentials_options.h>
 
 #include "cds/grpc_services.h"
+#include "cds/peer_cache.h"
+#include "cds/serving_identity.h"
 #include "lib/base/clock.h"
 #include "lib/base/log.h"
 #include "lib/base/status.h"
@@ -13,24 +15,42 @@ namespace {
 
 namespace gx = grpc::experimental;
 
+// Before the CDS holds its seed there is no CA: nobody can present an accepted certificate.
+class NobodyVerifier : public crypto::PeerVerifier {
+ public:
+  absl::StatusOr<crypto::VerifiedPeer> Verify(const std::vector<Bytes>&) const override {
+    return absl::UnauthenticatedError("sealed: no cluster CA to verify callers against");
+  }
+};
+
+std::shared_ptr<const crypto::PeerVerifier> CallersOf(CdsRuntime* rt) {
+  std::shared_ptr<Cds> cds = rt->cds();
+  if (cds == nullptr) return std::make_shared<NobodyVerifier>();
+  return std::make_shared<CachingPeerVerifier>(
+      std::make_shared<crypto::CaPeerVerifier>(cds->ca_certificate(), cds->clock()), cds->clock());
+}
+
 class Server : public CdsGrpcServer {
  public:
-  Server(Cds* cds, const GrpcServerOptions& o, std::shared_ptr<const crypto::PeerVerifier> callers)
-      : attestation_(cds, o), identity_(cds, callers), manifest_(cds),
-        policy_(cds, callers, o.max_watch_streams) {}
+  Server(CdsRuntime* rt, WriteRouter* writes, const GrpcServerOptions& o,
+         std::shared_ptr<const crypto::PeerVerifier> callers)
+      : attestation_(rt),
+        identity_(rt, callers),
+        manifest_(rt, writes),
+        secrets_(rt, callers),
+        recovery_(rt),
+        policy_(rt, callers, o.max_watch_streams) {}
 
-  absl::Status Run(Cds* cds, const GrpcServerOptions& o) {
-    // The serving certificate comes from the CDS's own CA, with a key born in this process.
-    ASSIGN_OR_RETURN(crypto::PrivateKey key, crypto::PrivateKey::Generate(crypto::KeyType::kP256));
-    ASSIGN_OR_RETURN(crypto::CertificateRequest csr,
-                     crypto::CertificateRequest::Create(key, {"c8s-cds"}, {}));
+  absl::Status Run(CdsRuntime* rt, const GrpcServerOptions& o) {
     crypto::SubjectAltNames sans;
     sans.dns = o.dns_names;
     sans.ips = o.ip_addresses;
-    ASSIGN_OR_RETURN(crypto::Certificate cert, cds->IssueServing(csr, sans));
+    std::shared_ptr<Cds> cds = rt->cds();
+    ASSIGN_OR_RETURN(crypto::TlsIdentity id, ServingIdentity(cds.get(), sans));
+    std::string chain;
+    for (const crypto::Certificate& c : id.chain) chain += c.ToPem();
     gx::TlsServerCredentialsOptions opts(std::make_shared<gx::StaticDataCertificateProvider>(
-        std::vector<gx::IdentityKeyCertPair>{
-            {key.ToPem(), cert.ToPem() + cds->ca_certificate().ToPem()}}));
+        std::vector<gx::IdentityKeyCertPair>{{id.key.ToPem(), chain}}));
     opts.watch_identity_key_cert_pairs();
     // Requested, checked per call against the CA (CallerOf) where a caller identity matters.
     opts.set_cert_request_type(GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_BUT_DONT_VERIFY);
@@ -40,12 +60,20 @@ class Server : public CdsGrpcServer {
     builder.RegisterService(&identity_);
     builder.RegisterService(&manifest_);
     builder.RegisterService(&policy_);
-    builder.SetMaxReceiveMessageSize(4 << 20);
+    builder.RegisterService(&secrets_);
+    builder.RegisterService(&recovery_);
+    builder.SetMaxReceiveMessageSize(o.max_message_bytes);
     server_ = builder.BuildAndStart();
     if (server_ == nullptr || port_ == 0) {
       return absl::UnavailableError(StrCat("grpc: cannot listen on ", o.listen));
     }
-    cds->AddBundleListener([this] { policy_.NotifyAll(); });
+    if (cds != nullptr) {
+      // The Cds outlives this server (the runtime owns it); the listener only wakes streams.
+      std::weak_ptr<bool> alive = alive_;
+      cds->AddBundleListener([this, alive] {
+        if (alive.lock()) policy_.NotifyAll();
+      });
+    }
     return absl::OkStatus();
   }
 
@@ -53,6 +81,7 @@ class Server : public CdsGrpcServer {
   size_t watch_streams() const override { return policy_.streams(); }
   void Shutdown() override {
     if (server_ == nullptr) return;
+    alive_.reset();
     policy_.FinishAll();
     server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
     server_->Wait();
@@ -61,9 +90,12 @@ class Server : public CdsGrpcServer {
   ~Server() override { Shutdown(); }
 
  private:
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   AttestationService attestation_;
   IdentityService identity_;
   ManifestService manifest_;
+  SecretsService secrets_;
+  RecoveryService recovery_;
   PolicyService policy_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
@@ -72,10 +104,9 @@ class Server : public CdsGrpcServer {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<CdsGrpcServer>> CdsGrpcServer::Start(
-    Cds* cds, const GrpcServerOptions& options) {
-  auto callers = std::make_shared<crypto::CaPeerVerifier>(cds->ca_certificate(), cds->clock());
-  auto server = std::make_unique<Server>(cds, options, callers);
-  RETURN_IF_ERROR(server->Run(cds, options));
+    CdsRuntime* rt, WriteRouter* writes, const GrpcServerOptions& options) {
+  auto server = std::make_unique<Server>(rt, writes, options, CallersOf(rt));
+  RETURN_IF_ERROR(server->Run(rt, options));
   return std::unique_ptr<CdsGrpcServer>(std::move(server));
 }
 

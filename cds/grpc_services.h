@@ -1,4 +1,5 @@
-// Internal to cds/: the c8s.cds.v1 callback services behind CdsGrpcServer.
+// Internal to cds/: the c8s.cds.v1 callback services behind CdsGrpcServer. Every handler asks
+// the runtime for the open Cds; a sealed CDS answers UNAVAILABLE except for Recovery.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -11,6 +12,8 @@
 #include "c8s/cds/v1/cds.grpc.pb.h"
 #include "cds/cds.h"
 #include "cds/grpc_server.h"
+#include "cds/runtime.h"
+#include "cds/write_router.h"
 #include "lib/crypto/tls.h"
 
 namespace c8s::cds {
@@ -20,28 +23,29 @@ namespace v1 = ::c8s::cds::v1;
 grpc::Status ToGrpc(const absl::Status& st);
 absl::StatusOr<attest::Evidence> FromProto(const v1::Evidence& ev);
 void ToProto(const attest::Evidence& ev, v1::Evidence* out);
+std::string ToWire(ByteSpan b);
 
 // The caller's certificate chained to the CDS CA, from the call's TLS auth context.
 absl::StatusOr<crypto::VerifiedPeer> CallerOf(grpc::CallbackServerContext* ctx,
                                               const crypto::PeerVerifier& verifier);
+// The open Cds, or UNAVAILABLE "sealed: ...".
+absl::StatusOr<std::shared_ptr<Cds>> OpenCds(CdsRuntime* rt);
 
 class AttestationService : public v1::Attestation::CallbackService {
  public:
-  AttestationService(Cds* cds, const GrpcServerOptions& o) : cds_(cds), options_(o) {}
+  explicit AttestationService(CdsRuntime* rt) : rt_(rt) {}
   grpc::ServerUnaryReactor* GetAttestation(grpc::CallbackServerContext* ctx,
                                            const v1::GetAttestationRequest* req,
                                            v1::GetAttestationResponse* resp) override;
 
  private:
-  Cds* cds_;
-  GrpcServerOptions options_;
-  std::mutex mu_;  // evidence providers are not assumed thread-safe
+  CdsRuntime* rt_;
 };
 
 class IdentityService : public v1::Identity::CallbackService {
  public:
-  IdentityService(Cds* cds, std::shared_ptr<const crypto::PeerVerifier> callers)
-      : cds_(cds), callers_(std::move(callers)) {}
+  IdentityService(CdsRuntime* rt, std::shared_ptr<const crypto::PeerVerifier> callers)
+      : rt_(rt), callers_(std::move(callers)) {}
   grpc::ServerUnaryReactor* Challenge(grpc::CallbackServerContext* ctx,
                                       const v1::ChallengeRequest* req,
                                       v1::ChallengeResponse* resp) override;
@@ -53,13 +57,13 @@ class IdentityService : public v1::Identity::CallbackService {
                                           v1::IssueWorkloadResponse* resp) override;
 
  private:
-  Cds* cds_;
+  CdsRuntime* rt_;
   std::shared_ptr<const crypto::PeerVerifier> callers_;
 };
 
 class ManifestService : public v1::Manifest::CallbackService {
  public:
-  explicit ManifestService(Cds* cds) : cds_(cds) {}
+  ManifestService(CdsRuntime* rt, WriteRouter* writes) : rt_(rt), writes_(writes) {}
   grpc::ServerUnaryReactor* Propose(grpc::CallbackServerContext*, const v1::ProposeRequest*,
                                     v1::ProposeResponse*) override;
   grpc::ServerUnaryReactor* GetPending(grpc::CallbackServerContext*, const v1::GetPendingRequest*,
@@ -74,7 +78,35 @@ class ManifestService : public v1::Manifest::CallbackService {
                                     v1::HistoryResponse*) override;
 
  private:
-  Cds* cds_;
+  CdsRuntime* rt_;
+  WriteRouter* writes_;
+};
+
+class SecretsService : public v1::Secrets::CallbackService {
+ public:
+  SecretsService(CdsRuntime* rt, std::shared_ptr<const crypto::PeerVerifier> callers)
+      : rt_(rt), callers_(std::move(callers)) {}
+  grpc::ServerUnaryReactor* Release(grpc::CallbackServerContext*, const v1::ReleaseRequest*,
+                                    v1::ReleaseResponse*) override;
+
+ private:
+  CdsRuntime* rt_;
+  std::shared_ptr<const crypto::PeerVerifier> callers_;
+};
+
+class RecoveryService : public v1::Recovery::CallbackService {
+ public:
+  explicit RecoveryService(CdsRuntime* rt) : rt_(rt) {}
+  grpc::ServerUnaryReactor* GetRecoveryChallenge(grpc::CallbackServerContext*,
+                                                 const v1::RecoveryChallengeRequest*,
+                                                 v1::RecoveryChallengeResponse*) override;
+  grpc::ServerUnaryReactor* Recover(grpc::CallbackServerContext*, const v1::RecoverRequest*,
+                                    v1::RecoverResponse*) override;
+  grpc::ServerUnaryReactor* Backup(grpc::CallbackServerContext*, const v1::BackupRequest*,
+                                   v1::BackupResponse*) override;
+
+ private:
+  CdsRuntime* rt_;
 };
 
 class WatchReactor;
@@ -83,7 +115,8 @@ class WatchReactor;
 // when its previous write completed, so slow agents skip intermediate bundles.
 class PolicyService : public v1::Policy::CallbackService {
  public:
-  PolicyService(Cds* cds, std::shared_ptr<const crypto::PeerVerifier> callers, size_t max_streams);
+  PolicyService(CdsRuntime* rt, std::shared_ptr<const crypto::PeerVerifier> callers,
+                size_t max_streams);
   grpc::ServerWriteReactor<v1::SignedBundle>* Watch(grpc::CallbackServerContext* ctx,
                                                     const v1::WatchRequest* req) override;
   void NotifyAll();
@@ -92,7 +125,7 @@ class PolicyService : public v1::Policy::CallbackService {
   size_t streams() const;
 
  private:
-  Cds* cds_;
+  CdsRuntime* rt_;
   std::shared_ptr<const crypto::PeerVerifier> callers_;
   size_t max_streams_;
   mutable std::mutex mu_;

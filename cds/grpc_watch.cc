@@ -10,7 +10,8 @@ class WatchReactor : public grpc::ServerWriteReactor<v1::SignedBundle> {
  public:
   // Every stream starts with the current bundle, whatever generation the agent knows: node
   // addresses change within a generation, and agents refuse lower generations themselves.
-  WatchReactor(Cds* cds, PolicyService* service) : cds_(cds), service_(service) {}
+  WatchReactor(std::shared_ptr<Cds> cds, PolicyService* service)
+      : cds_(std::move(cds)), service_(service) {}
 
   // A new bundle may exist: write it now, or after the write in flight completes.
   void Wake() {
@@ -54,6 +55,7 @@ class WatchReactor : public grpc::ServerWriteReactor<v1::SignedBundle> {
  private:
   void WriteLatestLocked() {
     dirty_ = false;
+    if (cds_ == nullptr) return;
     absl::StatusOr<SignedBundleView> b = cds_->CurrentBundle();
     if (!b.ok()) return;  // unclaimed: nothing to send until the claim wakes us
     if (b->version == sent_version_) return;
@@ -64,7 +66,7 @@ class WatchReactor : public grpc::ServerWriteReactor<v1::SignedBundle> {
     StartWrite(&out_);
   }
 
-  Cds* cds_;
+  std::shared_ptr<Cds> cds_;
   PolicyService* service_;
   std::mutex mu_;
   bool writing_ = false, dirty_ = false, finished_ = false;
@@ -72,14 +74,16 @@ class WatchReactor : public grpc::ServerWriteReactor<v1::SignedBundle> {
   v1::SignedBundle out_;
 };
 
-PolicyService::PolicyService(Cds* cds, std::shared_ptr<const crypto::PeerVerifier> callers,
+PolicyService::PolicyService(CdsRuntime* rt, std::shared_ptr<const crypto::PeerVerifier> callers,
                              size_t max_streams)
-    : cds_(cds), callers_(std::move(callers)), max_streams_(max_streams) {}
+    : rt_(rt), callers_(std::move(callers)), max_streams_(max_streams) {}
 
 grpc::ServerWriteReactor<v1::SignedBundle>* PolicyService::Watch(grpc::CallbackServerContext* ctx,
                                                                  const v1::WatchRequest*) {
-  auto* r = new WatchReactor(cds_, this);
-  absl::StatusOr<crypto::VerifiedPeer> caller = CallerOf(ctx, *callers_);
+  absl::StatusOr<std::shared_ptr<Cds>> cds = OpenCds(rt_);
+  auto* r = new WatchReactor(cds.ok() ? *cds : nullptr, this);
+  absl::StatusOr<crypto::VerifiedPeer> caller =
+      cds.ok() ? CallerOf(ctx, *callers_) : absl::StatusOr<crypto::VerifiedPeer>(cds.status());
   {
     std::lock_guard lock(mu_);
     streams_.insert(r);
@@ -90,6 +94,10 @@ grpc::ServerWriteReactor<v1::SignedBundle>* PolicyService::Watch(grpc::CallbackS
     if (streams_.size() > max_streams_) {
       r->Close(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
                             StrCat("watch streams: limit ", max_streams_, " reached")));
+      if (cds.ok()) {
+        (*cds)->metrics().Inc("c8s_cds_refusals_total",
+                              {{"event", "watch"}, {"reason", "watch_streams_limit"}});
+      }
       return r;
     }
   }
@@ -109,8 +117,8 @@ void PolicyService::NotifyAll() {
 void PolicyService::FinishAll() {
   std::lock_guard lock(mu_);
   closing_ = true;
-  for (WatchReactor* r : streams_) r->Close(grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                                                         "CDS shutting down"));
+  for (WatchReactor* r : streams_)
+    r->Close(grpc::Status(grpc::StatusCode::UNAVAILABLE, "CDS shutting down"));
 }
 
 void PolicyService::Remove(WatchReactor* r) {

@@ -25,6 +25,16 @@ const StoredManifest* ManifestLog::active() const {
   return it == manifests_.end() ? nullptr : &it->second;
 }
 
+const StoredManifest* ManifestLog::AtGeneration(int64_t generation) const {
+  if (generation < 1 || generation > this->generation()) return nullptr;
+  return Find(history_[static_cast<size_t>(generation - 1)].entry.manifest_hash);
+}
+
+const StoredManifest* ManifestLog::Find(std::string_view hash) const {
+  auto it = manifests_.find(std::string(hash));
+  return it == manifests_.end() ? nullptr : &it->second;
+}
+
 std::string ManifestLog::active_hash() const {
   return history_.empty() ? "" : history_.back().entry.manifest_hash;
 }
@@ -102,8 +112,7 @@ absl::StatusOr<PendingView> ManifestLog::GetPending(std::string_view hash) const
   if (it == pending_.end()) {
     return absl::NotFoundError(StrCat("no pending proposal with hash ", hash));
   }
-  return PendingView{it->second.canonical_json, it->first, generation() + 1, head_hash_,
-                     cluster_};
+  return PendingView{it->second.canonical_json, it->first, generation() + 1, head_hash_, cluster_};
 }
 
 absl::StatusOr<Activation> ManifestLog::Approve(std::string_view statement_json,
@@ -158,8 +167,8 @@ absl::StatusOr<ManifestLog> ManifestLog::FromJson(const nlohmann::json& doc, std
     ASSIGN_OR_RETURN(StoredManifest m, ParseStored(text.get<std::string>()));
     ASSIGN_OR_RETURN(std::string got, manifest::ManifestHash(*m.manifest));
     if (got != hash) {
-      return absl::DataLossError(StrCat("manifest log: manifest stored as ", hash, " hashes to ",
-                                        got));
+      return absl::DataLossError(
+          StrCat("manifest log: manifest stored as ", hash, " hashes to ", got));
     }
     log.manifests_[hash] = std::move(m);
   }

@@ -5,9 +5,10 @@
 // refused or unpersisted step changes nothing.
 //
 //   ManifestLog log(cluster_id);
-//   ASSIGN_OR_RETURN(Activation a, log.Claim(manifest_json, statement_json, "alice", sig, ca_key, now));
-//   ASSIGN_OR_RETURN(Proposal p, log.Propose(next_json, ca_key, now));   // pending (or Automatic)
-//   ASSIGN_OR_RETURN(Activation b, log.Approve(statement_json, "alice", sig, ca_key, now));
+//   ASSIGN_OR_RETURN(Activation a, log.Claim(manifest_json, statement_json, "alice", sig, ca_key,
+//   now)); ASSIGN_OR_RETURN(Proposal p, log.Propose(next_json, ca_key, now));   // pending (or
+//   Automatic) ASSIGN_OR_RETURN(Activation b, log.Approve(statement_json, "alice", sig, ca_key,
+//   now));
 #pragma once
 
 #include <cstdint>
@@ -33,8 +34,8 @@ struct Activation {
 
 struct Proposal {
   std::string manifest_hash;
-  bool activated = false;     // Automatic mode activated it at once
-  int64_t generation = 0;     // the active generation after the call
+  bool activated = false;  // Automatic mode activated it at once
+  int64_t generation = 0;  // the active generation after the call
   manifest::ApprovalMode mode = manifest::ApprovalMode::kOwner;
 };
 
@@ -62,6 +63,9 @@ class ManifestLog {
   const std::string& cluster() const { return cluster_; }
   // Null while unclaimed.
   const StoredManifest* active() const;
+  // The manifest activated at `generation` (1-based), or null.
+  const StoredManifest* AtGeneration(int64_t generation) const;
+  const StoredManifest* Find(std::string_view manifest_hash) const;
   std::string active_hash() const;
   manifest::ApprovalMode active_mode() const;
   const std::vector<manifest::SignedHistoryEntry>& history() const { return history_; }
@@ -70,8 +74,8 @@ class ManifestLog {
   absl::StatusOr<Activation> Claim(std::string_view manifest_json, std::string_view statement_json,
                                    std::string_view owner, ByteSpan signature,
                                    const crypto::PrivateKey& ca_key, absl::Time now);
-  absl::StatusOr<Proposal> Propose(std::string_view manifest_json,
-                                   const crypto::PrivateKey& ca_key, absl::Time now);
+  absl::StatusOr<Proposal> Propose(std::string_view manifest_json, const crypto::PrivateKey& ca_key,
+                                   absl::Time now);
   // Empty hash: the newest pending proposal.
   absl::StatusOr<PendingView> GetPending(std::string_view manifest_hash) const;
   absl::StatusOr<Activation> Approve(std::string_view statement_json, std::string_view owner,
@@ -93,7 +97,8 @@ class ManifestLog {
   std::string cluster_;
   size_t max_pending_;
   std::vector<manifest::SignedHistoryEntry> history_;
-  std::string head_hash_ = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
+  std::string head_hash_ =
+      "sha256:0000000000000000000000000000000000000000000000000000000000000000";
   std::map<std::string, StoredManifest> manifests_;  // every manifest ever activated, by hash
   std::deque<std::pair<std::string, StoredManifest>> pending_;  // oldest first
 };

@@ -27,7 +27,7 @@ class Metrics {
  private:
   static std::string Key(const std::string& name, const Labels& labels);
   mutable std::mutex mu_;
-  std::map<std::string, std::map<std::string, double>> counters_;   // family -> series -> value
+  std::map<std::string, std::map<std::string, double>> counters_;  // family -> series -> value
   std::map<std::string, std::map<std::string, std::pair<double, double>>> summaries_;
 };
 

@@ -25,8 +25,8 @@ absl::Status CheckNodeName(std::string_view name) {
   }
   for (char c : name) {
     if (!IsAlnum(c) && c != '-' && c != '.') {
-      return absl::InvalidArgumentError(StrCat("node name \"", name, "\": character '", c,
-                                               "' not allowed"));
+      return absl::InvalidArgumentError(
+          StrCat("node name \"", name, "\": character '", c, "' not allowed"));
     }
   }
   return absl::OkStatus();
@@ -56,39 +56,22 @@ absl::StatusOr<VerifiedNodeJoin> VerifyNodeJoin(const NodeJoinInput& in,
   }
   RETURN_IF_ERROR(ctx.challenges->Check(in.challenge));
 
-  if (in.evidence.platform == attest::Platform::kTdx ||
-      in.evidence.platform == attest::Platform::kSimulatedTdx) {
-    return absl::UnimplementedError(
-        "evidence: TDX node join is not supported by this CDS yet (SEV-SNP only)");
-  }
-  attest::SnpVerifyOptions opt;
-  opt.now = ctx.now;
-  opt.simulated_roots = ctx.simulated_roots;
-  opt.cache = ctx.chain_cache;
-  opt.assurance = ctx.assurance;
-  absl::StatusOr<attest::Claims> claims = attest::VerifySnpEvidence(in.evidence, opt);
-  if (!claims.ok()) return Annotate(claims.status(), "evidence");
-  if (in.evidence.platform != claims->platform) {
-    return absl::InvalidArgumentError(
-        StrCat("evidence: declared platform ", attest::PlatformName(in.evidence.platform),
-               " but the chain proves ", attest::PlatformName(claims->platform)));
-  }
+  ASSIGN_OR_RETURN(attest::Claims claims, VerifyEvidence(in.evidence, ctx.evidence));
 
   attest::ReportData want = attest::NodeReportData(in.challenge, csr_key.SpkiDer());
-  if (claims->report_data != attest::ToBytes(want)) {
+  if (claims.report_data != attest::ToBytes(want)) {
     return absl::PermissionDeniedError(StrCat(
-        "report data mismatch: evidence carries ", attest::ShortHex(claims->report_data),
+        "report data mismatch: evidence carries ", attest::ShortHex(claims.report_data),
         ", want SHA-512(c8s/node/v1 || challenge || H(CSR SPKI)) = ",
-        attest::ShortHex(attest::ToBytes(want)),
-        " (evidence bound to another key or challenge)"));
+        attest::ShortHex(attest::ToBytes(want)), " (evidence bound to another key or challenge)"));
   }
-  attest::PolicyResult result = attest::EvaluatePolicy(*ctx.policy, *claims);
+  attest::PolicyResult result = attest::EvaluatePolicy(*ctx.policy, claims);
   if (!result.ok) {
     return absl::PermissionDeniedError(
         StrCat("node policy \"", ctx.policy_name, "\": ", JoinFailures(result.failures)));
   }
   RETURN_IF_ERROR(ctx.challenges->Consume(in.challenge));
-  return VerifiedNodeJoin{std::move(*csr), std::move(*claims)};
+  return VerifiedNodeJoin{std::move(*csr), std::move(claims)};
 }
 
 }  // namespace c8s::cds

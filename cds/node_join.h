@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "cds/challenge.h"
+#include "cds/own_evidence.h"
 #include "lib/attest/claims.h"
 #include "lib/attest/evidence.h"
 #include "lib/attest/policy.h"
@@ -33,10 +34,7 @@ struct NodeJoinContext {
   const attest::AttestationPolicy* policy = nullptr;
   std::string policy_name;
   ChallengeIssuer* challenges = nullptr;
-  std::vector<Bytes> simulated_roots;  // roots of simulated SNP chains the verifier accepts
-  attest::SnpChainCache* chain_cache = nullptr;
-  attest::AssuranceLevel assurance = attest::AssuranceLevel::kUnknown;
-  absl::Time now;
+  EvidenceCheck evidence;  // roots, caches and time for lib/attest
 };
 
 struct VerifiedNodeJoin {

@@ -25,8 +25,8 @@ inline attest::SimulatedSnp& Sim(int which = 0) {
   static std::unique_ptr<attest::SimulatedSnp> sims[3];
   if (!sims[which]) {
     attest::SimulatedSnpConfig c;
-    if (which == 1) c.policy |= 1ull << 19;                       // debug guest
-    if (which == 2) c.tcb.microcode = 100;                        // below minTcb
+    if (which == 1) c.policy |= 1ull << 19;  // debug guest
+    if (which == 2) c.tcb.microcode = 100;   // below minTcb
     auto s = attest::SimulatedSnp::Create(c);
     REQUIRE(s.ok());
     sims[which] = std::move(*s);
@@ -90,7 +90,7 @@ struct World {
   NodeJoinInput Join(std::string name, int sim = 0, const crypto::PrivateKey* bind_key = nullptr) {
     auto key = crypto::PrivateKey::Generate(crypto::KeyType::kP256);
     auto csr = crypto::CertificateRequest::Create(*key, {name}, {});
-    Challenge c = cds->NewChallenge();
+    Challenge c = *cds->NewChallenge();
     Bytes spki = (bind_key ? *bind_key : *key).GetPublicKey().SpkiDer();
     auto ev = Sim(sim).GetEvidence(attest::NodeReportData(c.token, spki));
     REQUIRE(ev.ok());

@@ -44,7 +44,8 @@ const char kAmdArc[] = "1.3.6.1.4.1.3704.1.";
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<SimulatedSnp>> SimulatedSnp::Create(const SimulatedSnpConfig& c) {
+// Checks the config and fills its defaults; keys and certificates come later.
+absl::StatusOr<std::unique_ptr<SimulatedSnp>> SimulatedSnp::New(const SimulatedSnpConfig& c) {
   if (c.version < kSnpMinVersion || c.version > kSnpMaxVersion) {
     return absl::InvalidArgumentError(
         StrCat("simulated SNP report version ", c.version, " is not 2 to 5"));
@@ -63,6 +64,39 @@ absl::StatusOr<std::unique_ptr<SimulatedSnp>> SimulatedSnp::Create(const Simulat
     return absl::InvalidArgumentError(
         "simulated SNP: measurement must be 48 bytes, host data 32, chip id 64");
   }
+  return sim;
+}
+
+absl::StatusOr<std::unique_ptr<SimulatedSnp>> SimulatedSnp::FromParts(
+    const SimulatedSnpConfig& c, const SimulatedSnpParts& parts) {
+  ASSIGN_OR_RETURN(std::unique_ptr<SimulatedSnp> sim, New(c));
+  if (parts.ark_pem.empty() || parts.ask_pem.empty() || parts.vek_der.empty()) {
+    return absl::InvalidArgumentError("simulated SNP parts: ARK, ASK and VEK certificate needed");
+  }
+  ASSIGN_OR_RETURN(sim->vek_key_, PrivateKeyFromPem(parts.vek_key_pem));
+  sim->config_.vek_key_pem = parts.vek_key_pem;
+  sim->ark_pem_ = parts.ark_pem;
+  sim->ask_pem_ = parts.ask_pem;
+  sim->vek_der_ = parts.vek_der;
+  return sim;
+}
+
+SimulatedSnpParts SimulatedSnp::Parts() const {
+  crypto::BioPtr bio(BIO_new(BIO_s_mem()));
+  std::string key_pem;
+  if (bio && PEM_write_bio_PrivateKey(bio.get(), vek_key_.get(), nullptr, nullptr, 0, nullptr,
+                                      nullptr) == 1) {
+    char* data = nullptr;
+    long len = BIO_get_mem_data(bio.get(), &data);
+    key_pem.assign(data, static_cast<size_t>(len));
+  }
+  return {ark_pem_, ask_pem_, vek_der_, std::move(key_pem)};
+}
+
+absl::StatusOr<std::unique_ptr<SimulatedSnp>> SimulatedSnp::Create(const SimulatedSnpConfig& c) {
+  ASSIGN_OR_RETURN(std::unique_ptr<SimulatedSnp> sim, New(c));
+  SimulatedSnpConfig& cfg = sim->config_;
+  bool turin = cfg.product == SnpProduct::kTurin;
   if (cfg.vek_key_pem.empty()) {
     ASSIGN_OR_RETURN(sim->vek_key_, GenerateP384Key());
   } else {
@@ -189,6 +223,9 @@ absl::StatusOr<Evidence> SimulatedSnp::GetEvidence(const ReportData& report_data
 
 absl::StatusOr<Bytes> SimulatedSnp::MakeCrl(const std::vector<long>& revoked_serials,
                                             absl::Time this_update, absl::Time next_update) const {
+  if (!ark_key_) {
+    return absl::FailedPreconditionError("simulated CRL: platform built from parts has no ARK key");
+  }
   ASSIGN_OR_RETURN(auto ark_certs, ParseCertificates(AsBytes(ark_pem_)));
   X509* ark = ark_certs[0].get();
   crypto::X509CrlPtr crl(X509_CRL_new());

@@ -22,8 +22,8 @@ namespace c8s::attest {
 
 struct SimulatedSnpConfig {
   SnpProduct product = SnpProduct::kMilan;
-  uint32_t version = 5;          // 2..5
-  bool vlek = false;             // sign with a VLEK (ASVK chain, csp_id, no hwID)
+  uint32_t version = 5;  // 2..5
+  bool vlek = false;     // sign with a VLEK (ASVK chain, csp_id, no hwID)
   Bytes measurement = Bytes(48, 0x5a);
   Bytes host_data = Bytes(32, 0);
   Bytes family_id = Bytes(16, 0);
@@ -31,9 +31,9 @@ struct SimulatedSnpConfig {
   Bytes id_key_digest = Bytes(48, 0);
   Bytes author_key_digest = Bytes(48, 0);
   Bytes report_id = Bytes(32, 0x01);
-  Bytes chip_id;                 // default: 64 bytes 0xc8 (Turin: 8 bytes + 56 zero)
+  Bytes chip_id;  // default: 64 bytes 0xc8 (Turin: 8 bytes + 56 zero)
   SnpTcb tcb{.bootloader = 3, .tee = 0, .snp = 8, .microcode = 115, .fmc = 1, .raw = 0};
-  uint64_t policy = 0x30000;     // SMT allowed + reserved bit 17
+  uint64_t policy = 0x30000;  // SMT allowed + reserved bit 17
   uint64_t platform_info = 0x1;
   uint32_t vmpl = 0;
   uint32_t guest_svn = 0;
@@ -46,9 +46,24 @@ struct SimulatedSnpConfig {
   absl::Time not_after = absl::FromUnixSeconds(2524608000);   // 2050-01-01
 };
 
+// The signing material of a simulated platform: enough to rebuild it in another process
+// (replicas of a test cluster, benchmark node agents) without generating RSA keys, so that
+// evidence from every copy verifies under the same simulated ARK.
+struct SimulatedSnpParts {
+  std::string ark_pem;
+  std::string ask_pem;
+  Bytes vek_der;
+  std::string vek_key_pem;  // PKCS#8 PEM of the VCEK/VLEK P-384 key
+};
+
 class SimulatedSnp : public EvidenceProvider {
  public:
   static absl::StatusOr<std::unique_ptr<SimulatedSnp>> Create(const SimulatedSnpConfig& config);
+  // A platform from Parts() of another instance created with the same `config` (the VEK
+  // certificate carries the config's TCB and chip ID). MakeCrl is unavailable (no ARK key).
+  static absl::StatusOr<std::unique_ptr<SimulatedSnp>> FromParts(const SimulatedSnpConfig& config,
+                                                                 const SimulatedSnpParts& parts);
+  SimulatedSnpParts Parts() const;
 
   absl::StatusOr<Evidence> GetEvidence(const ReportData& report_data) override;
   std::string_view Name() const override { return "simulated-snp"; }
@@ -74,6 +89,7 @@ class SimulatedSnp : public EvidenceProvider {
 
  private:
   explicit SimulatedSnp(SimulatedSnpConfig c) : config_(std::move(c)) {}
+  static absl::StatusOr<std::unique_ptr<SimulatedSnp>> New(const SimulatedSnpConfig& config);
   SimulatedSnpConfig config_;
   crypto::EvpPkeyPtr vek_key_;
   crypto::EvpPkeyPtr ark_key_;

@@ -122,6 +122,25 @@ TEST_CASE("simulated evidence round-trips for every version and product", "[unit
   }
 }
 
+TEST_CASE("a platform rebuilt from parts signs evidence that verifies under the same ARK",
+          "[unit]") {
+  SimulatedSnpConfig cfg;
+  auto original = SimulatedSnp::Create(cfg).value();
+  SimulatedSnpParts parts = original->Parts();
+  CHECK(parts.vek_key_pem.rfind("-----BEGIN PRIVATE KEY-----", 0) == 0);
+  auto copy = SimulatedSnp::FromParts(cfg, parts).value();
+  absl::StatusOr<Claims> c =
+      VerifySnpEvidence(copy->GetEvidence(Rd(7)).value(), SimOptions(*original));
+  INFO(c.status().message());
+  REQUIRE(c.ok());
+  CHECK(c->report_data == Bytes(Rd(7).begin(), Rd(7).end()));
+  CHECK(copy->MakeCrl({}, absl::Now(), absl::Now() + absl::Hours(1)).status().message() ==
+        "simulated CRL: platform built from parts has no ARK key");
+  parts.vek_der.clear();
+  CHECK(SimulatedSnp::FromParts(cfg, parts).status().message() ==
+        "simulated SNP parts: ARK, ASK and VEK certificate needed");
+}
+
 TEST_CASE("simulated evidence: not trusted without its root, refused without allowSimulated",
           "[unit]") {
   auto sim = SimulatedSnp::Create({}).value();

@@ -7,15 +7,20 @@
 namespace c8s::crypto {
 namespace {
 
+absl::Status RestrictToTls13(SSL_CTX* ctx) {
+  // c8s speaks only TLS 1.3: no renegotiation, no RSA key exchange, exporters per RFC 8446.
+  if (SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION) != 1 ||
+      SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION) != 1) {
+    return OpenSslError("restrict to TLS 1.3");
+  }
+  SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<SslCtxPtr> NewTls13Context(const SSL_METHOD* method) {
   SslCtxPtr ctx(SSL_CTX_new(method));
   if (!ctx) return OpenSslError("SSL_CTX_new");
-  // c8s speaks only TLS 1.3: no renegotiation, no RSA key exchange, exporters per RFC 8446.
-  if (SSL_CTX_set_min_proto_version(ctx.get(), TLS1_3_VERSION) != 1 ||
-      SSL_CTX_set_max_proto_version(ctx.get(), TLS1_3_VERSION) != 1) {
-    return OpenSslError("restrict to TLS 1.3");
-  }
-  SSL_CTX_set_options(ctx.get(), SSL_OP_NO_TICKET);
+  RETURN_IF_ERROR(RestrictToTls13(ctx.get()));
   return ctx;
 }
 
@@ -39,22 +44,31 @@ absl::Status UseIdentity(SSL_CTX* ctx, const TlsIdentity& identity) {
 }  // namespace
 
 absl::StatusOr<SslCtxPtr> CreateServerContext(const TlsOptions& options) {
+  SslCtxPtr ctx(SSL_CTX_new(TLS_server_method()));
+  if (!ctx) return OpenSslError("SSL_CTX_new");
+  RETURN_IF_ERROR(ConfigureServerContext(ctx.get(), options));
+  return ctx;
+}
+
+absl::Status ConfigureServerContext(SSL_CTX* ctx, const TlsOptions& options) {
   if (!options.identity) return absl::InvalidArgumentError("TLS server needs an identity");
-  ASSIGN_OR_RETURN(SslCtxPtr ctx, NewTls13Context(TLS_server_method()));
-  RETURN_IF_ERROR(UseIdentity(ctx.get(), *options.identity));
+  RETURN_IF_ERROR(RestrictToTls13(ctx));
+  RETURN_IF_ERROR(UseIdentity(ctx, *options.identity));
   if (options.require_peer_certificate) {
     if (!options.verifier) {
       return absl::InvalidArgumentError(
           "TLS server requiring client certificates needs a verifier");
     }
-    RETURN_IF_ERROR(InstallPeerVerifier(ctx.get(), options.verifier));
-    SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+    RETURN_IF_ERROR(InstallPeerVerifier(ctx, options.verifier));
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
   } else if (options.verifier) {
     // Optional client certificates: verified when sent.
-    RETURN_IF_ERROR(InstallPeerVerifier(ctx.get(), options.verifier));
-    SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, nullptr);
+    RETURN_IF_ERROR(InstallPeerVerifier(ctx, options.verifier));
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+  } else {
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
   }
-  return ctx;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<SslCtxPtr> CreateClientContext(const TlsOptions& options) {

@@ -68,6 +68,9 @@ struct TlsOptions {
 
 // TLS 1.3 only. Clients always verify the server with `verifier`.
 absl::StatusOr<SslCtxPtr> CreateServerContext(const TlsOptions& options);
+// The same settings applied to a context someone else created (cpp-httplib's SSLServer hands
+// its SSL_CTX to a setup callback).
+absl::Status ConfigureServerContext(SSL_CTX* ctx, const TlsOptions& options);
 absl::StatusOr<SslCtxPtr> CreateClientContext(const TlsOptions& options);
 
 // Installs `verifier` as the context's certificate verification (replacing OpenSSL's chain
