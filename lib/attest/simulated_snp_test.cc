@@ -129,11 +129,12 @@ TEST_CASE("a platform rebuilt from parts signs evidence that verifies under the 
   SimulatedSnpParts parts = original->Parts();
   CHECK(parts.vek_key_pem.rfind("-----BEGIN PRIVATE KEY-----", 0) == 0);
   auto copy = SimulatedSnp::FromParts(cfg, parts).value();
+  const ReportData want = Rd(7);
   absl::StatusOr<Claims> c =
-      VerifySnpEvidence(copy->GetEvidence(Rd(7)).value(), SimOptions(*original));
+      VerifySnpEvidence(copy->GetEvidence(want).value(), SimOptions(*original));
   INFO(c.status().message());
   REQUIRE(c.ok());
-  CHECK(c->report_data == Bytes(Rd(7).begin(), Rd(7).end()));
+  CHECK(c->report_data == Bytes(want.begin(), want.end()));
   CHECK(copy->MakeCrl({}, absl::Now(), absl::Now() + absl::Hours(1)).status().message() ==
         "simulated CRL: platform built from parts has no ARK key");
   parts.vek_der.clear();
