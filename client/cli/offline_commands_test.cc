@@ -9,6 +9,7 @@
 #include "lib/crypto/x509_testing.h"
 #include "lib/manifest/bundle.h"
 #include "lib/manifest/fixtures_for_test.h"
+#include "lib/manifest/sealing.h"
 #include "test/support/test_env.h"
 
 namespace c8s::cli {
@@ -154,13 +155,54 @@ TEST_CASE("the state directory round-trips and refuses damaged records", "[unit]
   CHECK(known->begin()->second == m);
 }
 
+TEST_CASE("secret seal uses only the attested sealing key", "[unit]") {
+  c8s::testing::TempDir dir;
+  auto ca = crypto::testing::MakeCa("c8s CA");
+  auto sealing = *crypto::PrivateKey::Generate(crypto::KeyType::kX25519);
+  REQUIRE(StateDir::Open(dir.Path("s"))->Save(Pinned(ca, sealing)).ok());
+  REQUIRE(WriteFile(dir.Path("value"), "hunter2").ok());
+  Run r = Ctl({"secret", "seal", "--state-dir", dir.Path("s"), "--ref", "shop/db", "--version", "3",
+               "--value-file", dir.Path("value")});
+  INFO(r.err);
+  REQUIRE(r.code == kExitOk);
+  auto doc = nlohmann::json::parse(r.out);
+  manifest::Secret secret;
+  secret.ref = "shop/db";
+  secret.version = 3;
+  secret.sealed = manifest::SealedSource{doc["sealed"]["suite"], doc["sealed"]["enc"],
+                                         doc["sealed"]["ciphertext"]};
+  auto value = manifest::OpenSealedSecret(
+      sealing, manifest::ClusterId(*ca.certificate().GetPublicKey()), secret);
+  REQUIRE(value.ok());
+  CHECK(ToString(*value) == "hunter2");
+
+  auto stranger = *crypto::PrivateKey::Generate(crypto::KeyType::kX25519);
+  REQUIRE(WriteFile(dir.Path("stranger.pem"), stranger.GetPublicKey().ToPem()).ok());
+  Run refused = Ctl({"secret", "seal", "--state-dir", dir.Path("s"), "--ref", "shop/db",
+                     "--value-file", dir.Path("value"), "--sealing-key", dir.Path("stranger.pem")});
+  CHECK(refused.code == kExitCheckFailed);
+  CHECK(Has(refused.err, "REFUSED: sealing key check: "));
+  CHECK(Has(refused.err, "refusing to seal to an unattested key"));
+  REQUIRE(WriteFile(dir.Path("attested.pem"), sealing.GetPublicKey().ToPem()).ok());
+  CHECK(Ctl({"secret", "seal", "--state-dir", dir.Path("s"), "--ref", "shop/db", "--value-file",
+             dir.Path("value"), "--sealing-key", dir.Path("attested.pem")})
+            .code == kExitOk);
+  CHECK(Ctl({"secret", "seal", "--state-dir", dir.Path("s"), "--ref", "db", "--value-file",
+             dir.Path("value")})
+            .code == kExitUsage);
+  Run none = Ctl({"secret", "seal", "--state-dir", dir.Path("empty"), "--ref", "shop/db",
+                  "--value-file", dir.Path("value")});
+  CHECK(none.code == kExitCheckFailed);
+  CHECK(Has(none.err, "run `c8sctl verify --cds HOST:PORT ...` first"));
+}
+
 TEST_CASE("online commands without a connector say so", "[unit]") {
   c8s::testing::TempDir dir;
   Run r = Ctl({"verify", "--cds", "127.0.0.1:1", "--state-dir", dir.Path("s"), "--measurement",
                std::string(96, 'a'), "--image", "sha256:" + std::string(64, '7')});
   CHECK(r.code == kExitUsage);
   CHECK(Has(r.err, "built without gRPC"));
-  for (const char* cmd : {"verify", "claim", "manifest", "policy", "keygen"}) {
+  for (const char* cmd : {"verify", "claim", "manifest", "secret", "policy", "keygen"}) {
     CHECK(Ctl({cmd, "--help"}).code == kExitOk);
   }
 }

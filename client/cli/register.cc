@@ -6,6 +6,7 @@
 #include "client/cli/keygen_command.h"
 #include "client/cli/manifest_command.h"
 #include "client/cli/policy_command.h"
+#include "client/cli/secret_command.h"
 #include "client/cli/selfcheck_command.h"
 #include "client/cli/verify_command.h"
 
@@ -18,6 +19,7 @@ void RegisterAllCommands(CLI::App& app, CommandContext& ctx) {
   RegisterKeygenCommands(app, ctx);
   RegisterManifestCommands(app, ctx);
   RegisterPolicyCommands(app, ctx);
+  RegisterSecretCommands(app, ctx);
   RegisterSelfCheckCommands(app, ctx);
   RegisterVerifyCommands(app, ctx);
 }
