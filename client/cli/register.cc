@@ -6,6 +6,7 @@
 #include "client/cli/keygen_command.h"
 #include "client/cli/manifest_command.h"
 #include "client/cli/policy_command.h"
+#include "client/cli/recovery_commands.h"
 #include "client/cli/secret_command.h"
 #include "client/cli/selfcheck_command.h"
 #include "client/cli/verify_command.h"
@@ -19,6 +20,7 @@ void RegisterAllCommands(CLI::App& app, CommandContext& ctx) {
   RegisterKeygenCommands(app, ctx);
   RegisterManifestCommands(app, ctx);
   RegisterPolicyCommands(app, ctx);
+  RegisterRecoveryCommands(app, ctx);
   RegisterSecretCommands(app, ctx);
   RegisterSelfCheckCommands(app, ctx);
   RegisterVerifyCommands(app, ctx);

@@ -59,11 +59,29 @@ struct ApproveResult {
   RawHistoryEntry entry;
 };
 
+// HPKE(seed) to one recovery key of the active manifest (info "c8s/seed/v1" || cluster).
+struct RecoveryEnvelope {
+  std::string key_name;
+  std::string public_key_pem;
+  Bytes enc;
+  Bytes ciphertext;
+};
+
 struct RecoveryChallenge {
-  attest::Evidence evidence;
+  attest::Evidence evidence;  // c8s/pod/v1 wrapping c8s/recover/v1(nonce, H(recipient key))
   std::string image_digest;
   std::string pod_ref;
-  Bytes recipient_public_key;  // X25519 SPKI DER the seed is to be encrypted to
+  Bytes recipient_public_key;  // raw X25519 the seed is to be sealed to
+  // From the storage's recovery record, when it has one.
+  std::string cluster;
+  std::vector<RecoveryEnvelope> envelopes;
+  int64_t envelopes_generation = 0;
+};
+
+// One storage object exactly as stored (encrypted state, plaintext recovery record).
+struct StoredObject {
+  std::string name;
+  Bytes blob;
 };
 
 struct RecoverResult {
@@ -88,7 +106,10 @@ class CdsClient {
   virtual absl::StatusOr<ActiveManifest> GetActive() = 0;
   virtual absl::StatusOr<std::vector<RawHistoryEntry>> History(int64_t from_generation) = 0;
   virtual absl::StatusOr<RecoveryChallenge> GetRecoveryChallenge(ByteSpan nonce) = 0;
-  virtual absl::StatusOr<RecoverResult> Recover(ByteSpan seed_enc, ByteSpan seed_ciphertext) = 0;
+  // `restore`: objects of a backup, written where storage holds nothing newer.
+  virtual absl::StatusOr<RecoverResult> Recover(ByteSpan seed_enc, ByteSpan seed_ciphertext,
+                                                const std::vector<StoredObject>& restore) = 0;
+  virtual absl::StatusOr<std::vector<StoredObject>> Backup() = 0;
 
   // The server's certificate chain (DER, leaf first) from the latest TLS handshake; empty
   // before the first call.

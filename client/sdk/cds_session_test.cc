@@ -32,7 +32,11 @@ class FakeClient : public CdsClient {
   absl::StatusOr<ActiveManifest> GetActive() override { return active; }
   absl::StatusOr<std::vector<RawHistoryEntry>> History(int64_t) override { return history; }
   absl::StatusOr<RecoveryChallenge> GetRecoveryChallenge(ByteSpan) override { return Unused(); }
-  absl::StatusOr<RecoverResult> Recover(ByteSpan, ByteSpan) override { return Unused(); }
+  absl::StatusOr<RecoverResult> Recover(ByteSpan, ByteSpan,
+                                        const std::vector<StoredObject>&) override {
+    return Unused();
+  }
+  absl::StatusOr<std::vector<StoredObject>> Backup() override { return Unused(); }
   std::vector<Bytes> ServerChain() const override { return chain; }
   const std::string& target() const override { return target_; }
 

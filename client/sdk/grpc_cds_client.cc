@@ -163,18 +163,44 @@ class GrpcCdsClient : public CdsClient {
     }));
     ASSIGN_OR_RETURN(attest::Evidence ev,
                      Annotate(EvidenceFromProto(r.evidence()), "GetRecoveryChallenge"));
-    return RecoveryChallenge{std::move(ev), r.image_digest(), r.pod_ref(),
-                             ToBytes(r.recipient_public_key())};
+    RecoveryChallenge out{std::move(ev),
+                          r.image_digest(),
+                          r.pod_ref(),
+                          ToBytes(r.recipient_public_key()),
+                          r.cluster(),
+                          {},
+                          static_cast<int64_t>(r.envelopes_generation())};
+    for (const v1::RecoveryEnvelope& e : r.envelopes()) {
+      out.envelopes.push_back(
+          {e.key_name(), e.public_key_pem(), ToBytes(e.enc()), ToBytes(e.ciphertext())});
+    }
+    return out;
   }
 
-  absl::StatusOr<RecoverResult> Recover(ByteSpan seed_enc, ByteSpan seed_ciphertext) override {
+  absl::StatusOr<RecoverResult> Recover(ByteSpan seed_enc, ByteSpan seed_ciphertext,
+                                        const std::vector<StoredObject>& restore) override {
     v1::RecoverRequest req;
     req.set_seed_enc(Str(seed_enc));
     req.set_seed_ciphertext(Str(seed_ciphertext));
+    for (const StoredObject& o : restore) {
+      v1::StoredObject* out = req.add_restore();
+      out->set_name(o.name);
+      out->set_blob(Str(o.blob));
+    }
     v1::RecoverResponse r;
     RETURN_IF_ERROR(
         Call("Recover", [&](grpc::ClientContext* c) { return recovery_->Recover(c, req, &r); }));
     return RecoverResult{static_cast<int64_t>(r.history_generation()), r.history_head_hash()};
+  }
+
+  absl::StatusOr<std::vector<StoredObject>> Backup() override {
+    v1::BackupResponse r;
+    RETURN_IF_ERROR(Call("Backup", [&](grpc::ClientContext* c) {
+      return recovery_->Backup(c, v1::BackupRequest(), &r);
+    }));
+    std::vector<StoredObject> out;
+    for (const v1::StoredObject& o : r.objects()) out.push_back({o.name(), ToBytes(o.blob())});
+    return out;
   }
 
   std::vector<Bytes> ServerChain() const override { return verifier_->last(); }
