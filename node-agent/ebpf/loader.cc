@@ -105,9 +105,22 @@ absl::Status Loader::AttachInterface(const std::string& ifname, InterfaceRole ro
   const bool pod = role == InterfaceRole::kPod;
   const Hook egress_hook = pod ? Hook{tc_->pod_in(), "-in"} : Hook{tc_->egress(), "-egress"};
   const Hook ingress_hook = pod ? Hook{tc_->pod_out(), "-out"} : Hook{tc_->ingress(), "-ingress"};
+  const std::vector<PinnedInterface> pinned = PinnedInterfaces();
   for (bool egress : {true, false}) {
     const Hook& h = egress ? egress_hook : ingress_hook;
-    std::string pin = StrCat(links_, pod ? "/pod-" : "/tc-", ifname, h.suffix);
+    const std::string prefix = pod ? "pod-" : "tc-";
+    std::string pin = StrCat(links_, "/", prefix, ifname, h.suffix);
+    // Renamed since we attached (CNIs rename veths): TCX refuses the same program twice on a
+    // hook, so the link moves to the new name instead.
+    for (const PinnedInterface& p : pinned) {
+      if (fs::exists(pin) || p.ifname == ifname || p.role != role ||
+          p.ifindex != static_cast<uint32_t>(ifindex) || p.pin != prefix + p.ifname + h.suffix)
+        continue;
+      std::string old = StrCat(links_, "/", p.pin);
+      if (::rename(old.c_str(), pin.c_str()) != 0)
+        return ErrnoStatus(StrCat("move pin ", old, " to ", pin), errno);
+      log::Info("interface renamed, pin moved", {{"from", p.pin}, {"interface", ifname}});
+    }
     if (fs::exists(pin)) {
       if (PinnedTcxIfindex(pin) == static_cast<uint32_t>(ifindex)) {
         RETURN_IF_ERROR(Readopt(pin, h.prog));
@@ -122,8 +135,8 @@ absl::Status Loader::AttachInterface(const std::string& ifname, InterfaceRole ro
       return bpf_program__attach_tcx(h.prog, ifindex, &to);
     }));
   }
-  log::Info("programs attached", {{"interface", ifname}, {"role", RoleName(role)},
-                                  {"ifindex", ifindex}});
+  log::Info("programs attached",
+            {{"interface", ifname}, {"role", RoleName(role)}, {"ifindex", ifindex}});
   return absl::OkStatus();
 }
 
@@ -131,8 +144,8 @@ absl::Status Loader::AttachPodCgroup(const std::string& cgroup_path) {
   UniqueFd cg(::open(cgroup_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (cg.get() < 0) return ErrnoStatus(StrCat("open pod cgroup ", cgroup_path), errno);
   if (sock_ == nullptr) {
-    ASSIGN_OR_RETURN(sock_, SockObject::Load({maps_dir_, opts_.events_per_sec, 300,
-                                              opts_.ct_entries}));
+    ASSIGN_OR_RETURN(sock_,
+                     SockObject::Load({maps_dir_, opts_.events_per_sec, 300, opts_.ct_entries}));
   }
   for (int i = 0; i < kSockProgramCount; ++i) {
     bpf_program* prog = sock_->program(i);

@@ -198,10 +198,20 @@ TEST_CASE(
   CHECK(std::filesystem::exists(pins.path() + "/links/pod-c8spod0-out"));
   CHECK(std::filesystem::exists(pins.path() + "/links/pod-c8spod0-in"));
   CHECK(Has(dp->MetricsText(), "c8s_bpf_attached{interface=\"c8spod0\",role=\"pod\""));
-  Sh("ip link add c8sup1 type veth peer name c8speer2");  // not configured: left alone
-  Sh("ip link del c8spod0");
-  REQUIRE(Eventually([&] { return dp->Interfaces().count("c8spod0") == 0; }));
+  // Renamed (as CNIs do): the links move to the new name (same links, programs swapped).
+  Sh("ip link set c8spod0 name c8spod9");
+  REQUIRE(Eventually([&] { return dp->Interfaces().count("c8spod9") == 1; }));
+  CHECK(dp->Interfaces().count("c8spod0") == 0);
+  CHECK(std::filesystem::exists(pins.path() + "/links/pod-c8spod9-out"));
   CHECK(!std::filesystem::exists(pins.path() + "/links/pod-c8spod0-out"));
+  CHECK(!std::filesystem::exists(pins.path() + "/links/pod-c8spod0-in"));
+  CHECK(logs.Matching({"interface renamed, pin moved", "from=pod-c8spod0-out"}).size() == 1);
+  CHECK(logs.Matching({"interface renamed, pin moved", "from=pod-c8spod0-in"}).size() == 1);
+  CHECK(logs.Matching({"attach failed"}).empty());
+  Sh("ip link add c8sup1 type veth peer name c8speer2");  // not configured: left alone
+  Sh("ip link del c8spod9");
+  REQUIRE(Eventually([&] { return dp->Interfaces().count("c8spod9") == 0; }));
+  CHECK(!std::filesystem::exists(pins.path() + "/links/pod-c8spod9-out"));
   CHECK(dp->Interfaces().count("c8sup1") == 0);
 
   // Displacement: another program put in front of ours on the uplink's egress.
