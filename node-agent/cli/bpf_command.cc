@@ -28,6 +28,7 @@ namespace {
 struct BpfFlags {
   std::string pin_root = ebpf::kDefaultPinRoot;
   std::vector<std::string> uplinks;
+  std::vector<std::string> pod_interfaces;
   std::string pod_cgroup;
   uint64_t events_per_sec = 100;
   std::string bundle;
@@ -120,6 +121,8 @@ void RegisterBpfCommands(CLI::App& app, CommandContext& ctx) {
   CLI::App* install = bpf->add_subcommand(
       "install", "Load and attach the programs (idempotent; re-adopts pinned links)");
   install->add_option("--uplink", flags->uplinks, "Uplink interface (repeatable)");
+  install->add_option("--pod-interface", flags->pod_interfaces,
+                      "Pod's host-side interface (repeatable; `bpf run` finds them by pattern)");
   install->add_option("--pod-cgroup", flags->pod_cgroup,
                       "Pods' parent cgroup v2 (absolute or relative to the cgroup2 mount)");
   install->add_option("--events-per-sec", flags->events_per_sec, "Deny events per CPU/second")
@@ -128,6 +131,7 @@ void RegisterBpfCommands(CLI::App& app, CommandContext& ctx) {
     ebpf::InstallOptions o;
     o.pin_root = flags->pin_root;
     o.uplinks = flags->uplinks;
+    o.pod_interfaces = flags->pod_interfaces;
     o.pod_cgroup = flags->pod_cgroup;
     o.events_per_sec = flags->events_per_sec;
     ctx.exit_code = Report(ctx, ebpf::Install(o), "install");

@@ -83,6 +83,16 @@ std::vector<Row> Table() {
       {"vlan tag", C8S_DIR_EGRESS, Packet().Vlan().V4(us, "203.0.113.9").Tcp(40000, 443).Build(),
        C8S_R_DENY_VLAN},
       {"arp", C8S_DIR_EGRESS, Packet().EtherType(0x0806).Build(), C8S_R_ALLOW_ARP},
+      // A CNI's tunnels: the outer packet is ordinary traffic to a node (allowed only when the
+      // infrastructure lists the tunnel endpoint); pod traffic is enforced before it.
+      {"VXLAN (outer UDP 4789) to node-2", C8S_DIR_EGRESS,
+       Packet().V4(us, "10.0.0.12").Udp(40000, 4789).Build(), C8S_R_DENY_NO_RULE},
+      {"Geneve (outer UDP 6081) to node-2", C8S_DIR_EGRESS,
+       Packet().V4(us, "10.0.0.12").Udp(40000, 6081).Build(), C8S_R_DENY_NO_RULE},
+      {"IP-in-IP to node-2", C8S_DIR_EGRESS, Packet().V4(us, "10.0.0.12").Proto(4).Build(),
+       C8S_R_DENY_NO_RULE},
+      {"GRE to node-2", C8S_DIR_EGRESS, Packet().V4(us, "10.0.0.12").Proto(47).Build(),
+       C8S_R_DENY_NO_RULE},
       {"lldp", C8S_DIR_EGRESS, Packet().EtherType(0x88cc).Build(), C8S_R_DENY_NON_IP},
       {"icmp echo by rule", C8S_DIR_EGRESS, Packet().V4(us, "198.51.100.1").Icmp(8).Build(),
        C8S_R_ALLOW_RULE},
