@@ -68,7 +68,11 @@ static __always_inline __u32 c8s_egress_verdict(struct __sk_buff *skb, struct c8
     if (!C8S_INFRA_POD_REACHABLE(kind) && !c8s_from_node(skb, cfg)) return C8S_R_DENY_NODE_ONLY;
     return c8s_ct_allow(C8S_DIR_INGRESS, f, C8S_R_ALLOW_INFRA);
   }
-  if (c8s_ct_hit(C8S_DIR_EGRESS, f)) return C8S_R_ALLOW_REPLY;
+  /* Replies of inbound flows (mesh inbound, kubelet, ingress ports) come from the node's own
+   * sockets. A forwarded packet is none: a pod forging the node's address could otherwise
+   * answer a flow that an outside party opened to an ingress port. */
+  struct c8s_slot_config *cfg = bpf_map_lookup_elem(&c8s_slot_config, &slot);
+  if (cfg && c8s_from_node(skb, cfg) && c8s_ct_hit(C8S_DIR_EGRESS, f)) return C8S_R_ALLOW_REPLY;
   return C8S_R_DENY_NO_RULE;
 }
 

@@ -177,6 +177,42 @@ TEST_CASE(
   }
 }
 
+TEST_CASE(
+    "uplink: a reply of an inbound flow leaves only from the node's sockets, never as a "
+    "forwarded or pod packet with the node's address",
+    "[privileged][bpf]") {
+  C8S_REQUIRE_PRIVILEGED_OR_SKIP("BPF_PROG_TEST_RUN");
+  BpfFixture fx;
+  auto own = OwnCgroup2Path();
+  REQUIRE(own.ok());
+  auto own_id = CgroupId(*own);
+  auto own_level = CgroupLevel(*own);
+  REQUIRE(own_id.ok());
+  REQUIRE(own_level.ok());
+  const char* us = "10.0.0.11";
+  // An outside party opens a flow to an ingress port open to any source.
+  auto open_flow = [&](uint16_t sport) {
+    REQUIRE(fx.Run(fx.tc->ingress_fd(), Packet().V4("192.0.2.7", us).Tcp(sport, 9443).Build()) ==
+            kTcxNext);
+  };
+  auto reply = [&](uint16_t dport) {
+    return fx.Run(fx.tc->egress_fd(), Packet().V4(us, "192.0.2.7").Tcp(9443, dport).Ack().Build());
+  };
+  fx.Apply(TestPolicy(1, 0, "", {9443}));  // pods' cgroup unknown: our socket is the node's
+  open_flow(50000);
+  CHECK(reply(50000) == kTcxNext);
+  CHECK(fx.Count(C8S_DIR_EGRESS, C8S_R_ALLOW_REPLY) == 1);
+  // Our cgroup is the pods' parent now: the same reply from a pod's socket is dropped.
+  CompiledPolicy pods = TestPolicy(2, 0, "", {9443});
+  pods.config.pods_cgroup_id = *own_id;
+  pods.config.pods_cgroup_level = *own_level;
+  fx.Apply(pods);
+  open_flow(50001);
+  CHECK(reply(50001) == kTcxDrop);
+  CHECK(fx.Count(C8S_DIR_EGRESS, C8S_R_DENY_NO_RULE) == 1);
+  CHECK(fx.Count(C8S_DIR_EGRESS, C8S_R_ALLOW_REPLY) == 1);
+}
+
 uint32_t CtEntries(int map_fd) {
   c8s_ct_key key{}, next{};
   uint32_t n = 0;
