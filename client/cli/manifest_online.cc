@@ -123,11 +123,20 @@ absl::Status RunHistory(const HistoryArgs& a, CommandContext& ctx) {
     bool checked = std::find(s.check.approvals_verified.begin(), s.check.approvals_verified.end(),
                              e.entry.generation) != s.check.approvals_verified.end();
     ctx.out << "  " << e.entry.generation << "  " << e.entry.activated_at << "  "
-            << manifest::ApprovalModeName(e.entry.mode) << "  " << e.entry.manifest_hash
-            << "  approved by " << Approvers(e.entry)
+            << manifest::ApprovalModeName(e.entry.mode) << "  " << e.entry.manifest_hash;
+    if (e.entry.mode == manifest::ApprovalMode::kAutomatic) {
+      ctx.out << "  activated WITHOUT owner approval (Automatic mode, development only"
+              << (checked ? ", as the manifest in force allows)" : ")") << "\n";
+      continue;
+    }
+    ctx.out << "  approved by " << Approvers(e.entry)
             << (checked ? " (owner signatures verified)"
                         : " (owner signatures not checked: manifest in force never seen here)")
             << "\n";
+  }
+  if (s.active && s.active->manifest.approval == manifest::ApprovalMode::kAutomatic) {
+    ctx.err << "WARNING: the active manifest's approval mode is AUTOMATIC (development only): "
+               "proposals become active without an owner's approval\n";
   }
   ctx.out << "head: generation " << s.check.head.generation << " " << s.check.head.entry_hash
           << " (saved; a lower head is refused from now on)\n";

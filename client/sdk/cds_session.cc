@@ -85,6 +85,12 @@ absl::StatusOr<HistoryCheck> CheckHistory(const std::vector<manifest::SignedHist
       self = nullptr;
     }
     const manifest::Manifest* signers = e.generation == 1 ? self : in_force;
+    // Only an owner-approved manifest that enables Automatic lets the next one in unsigned.
+    if (e.generation > 1 && in_force != nullptr && e.mode != in_force->approval) {
+      return absl::PermissionDeniedError(StrCat(
+          "history entry generation ", e.generation, ": mode ", manifest::ApprovalModeName(e.mode),
+          " but the manifest in force requires ", manifest::ApprovalModeName(in_force->approval)));
+    }
     if (signers == nullptr) {
       check.approvals_unchecked.push_back(e.generation);
     } else {

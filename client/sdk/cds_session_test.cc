@@ -133,6 +133,19 @@ TEST_CASE("history: chain, CA signatures, approvals where known, no rollback", "
   auto bad = CheckHistory(tampered, g.ca.certificate(), {}, g.Known(true, true));
   CHECK(std::string(bad.status().message()).rfind("history entry generation 2: unknown owner", 0) ==
         0);
+
+  // An entry activated without an owner although the manifest in force requires one.
+  auto unsigned_entry = g.entries;
+  unsigned_entry[1].entry.mode = manifest::ApprovalMode::kAutomatic;
+  unsigned_entry[1].entry.approvals.clear();
+  unsigned_entry[1] = *manifest::SignHistoryEntry(unsigned_entry[1].entry, g.ca.key());
+  auto automatic = CheckHistory(unsigned_entry, g.ca.certificate(), {}, g.Known(true, true));
+  CHECK(automatic.status().message() ==
+        "history entry generation 2: mode Automatic but the manifest in force requires Owner");
+  // Without the manifest in force the mode cannot be checked, and says so.
+  auto unknown = CheckHistory(unsigned_entry, g.ca.certificate(), {}, g.Known(false, true));
+  REQUIRE(unknown.ok());
+  CHECK(unknown->approvals_unchecked == std::vector<int64_t>{1, 2});
 }
 
 TEST_CASE("a claim by someone else is refused, naming the claimer", "[unit]") {

@@ -27,7 +27,12 @@ class RecordingVerifier : public crypto::PeerVerifier {
       std::lock_guard lock(mu_);
       last_ = chain;
     }
-    if (pinned_) return pinned_->Verify(chain);
+    if (pinned_) {
+      absl::StatusOr<crypto::VerifiedPeer> peer = pinned_->Verify(chain);
+      std::lock_guard lock(mu_);
+      refusal_ = peer.ok() ? absl::OkStatus() : peer.status();
+      return peer;
+    }
     if (chain.empty()) return absl::UnauthenticatedError("no server certificate");
     ASSIGN_OR_RETURN(crypto::Certificate leaf, crypto::Certificate::FromDer(chain[0]));
     return crypto::VerifiedPeer{leaf, {leaf}, "", {}};
@@ -36,11 +41,17 @@ class RecordingVerifier : public crypto::PeerVerifier {
     std::lock_guard lock(mu_);
     return last_;
   }
+  // Why the pinned CA refused the latest handshake (OK if it did not).
+  absl::Status refusal() const {
+    std::lock_guard lock(mu_);
+    return refusal_;
+  }
 
  private:
   std::unique_ptr<crypto::CaPeerVerifier> pinned_;
   mutable std::mutex mu_;
   mutable std::vector<Bytes> last_;
+  mutable absl::Status refusal_;
 };
 
 std::string Str(ByteSpan b) { return std::string(AsChars(b)); }
@@ -227,6 +238,12 @@ class GrpcCdsClient : public CdsClient {
                      std::chrono::milliseconds(absl::ToInt64Milliseconds(timeout_)));
     grpc::Status st = rpc(&ctx);
     if (st.ok()) return absl::OkStatus();
+    // gRPC reports a refused handshake as UNAVAILABLE: say that the pinned CA refused it.
+    if (absl::Status refused = verifier_->refusal();
+        st.error_code() == grpc::StatusCode::UNAVAILABLE && !refused.ok()) {
+      return absl::UnauthenticatedError(
+          StrCat("CDS ", target_, " ", method, ": not the pinned CDS: ", refused.message()));
+    }
     return absl::Status(static_cast<absl::StatusCode>(st.error_code()),
                         StrCat("CDS ", target_, " ", method, ": ", st.error_message()));
   }
