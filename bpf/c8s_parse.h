@@ -1,5 +1,6 @@
-/* Packet parsing for the TC programs: Ethernet, IPv4 (options skipped by IHL), IPv6 (a short,
- * bounded walk over hop-by-hop/routing/destination-options headers), TCP/UDP ports, ICMP.
+/* Packet parsing for the TC programs: Ethernet, IPv4 (options skipped by IHL, source routes
+ * refused), IPv6 (a short, bounded walk over hop-by-hop and destination-options headers;
+ * routing headers refused), TCP/UDP ports, ICMP.
  * Returns 0 with *f filled, or the C8S_R_* reason that decides the packet right away.
  *   struct c8s_flow f = {};
  *   __u32 r = c8s_parse(skb, &f);
@@ -59,6 +60,29 @@ static __always_inline __u32 c8s_parse_l4(void *l4, void *end, struct c8s_flow *
   return 0;
 }
 
+/* IPv4 options are skipped, except source routes (LSRR 131, SSRR 137): they carry the
+ * packet's real destination inside it, where the policy never looks. 0 or the deny reason. */
+static __always_inline __u32 c8s_v4_options(__u8 *opt, __u32 len, void *end) {
+  __u32 off = 0;
+  for (int i = 0; i < 40; i++) { /* options are at most 40 bytes, each at least one */
+    if (off >= len || off >= 40) return 0;
+    __u8 *p = opt + off;
+    if ((void *)(p + 1) > end) return C8S_R_DENY_MALFORMED;
+    __u8 type = p[0];
+    if (type == 0) return 0; /* end of options */
+    if (type == 1) {         /* no-operation */
+      off += 1;
+      continue;
+    }
+    if (type == 131 || type == 137) return C8S_R_DENY_SOURCE_ROUTE;
+    if ((void *)(p + 2) > end) return C8S_R_DENY_MALFORMED;
+    __u8 olen = p[1];
+    if (olen < 2) return C8S_R_DENY_MALFORMED;
+    off += olen;
+  }
+  return 0;
+}
+
 static __always_inline __u32 c8s_parse_v4(void *l3, void *end, struct c8s_flow *f) {
   struct iphdr *ip = l3;
   if ((void *)(ip + 1) > end) return C8S_R_DENY_MALFORMED;
@@ -69,8 +93,12 @@ static __always_inline __u32 c8s_parse_v4(void *l3, void *end, struct c8s_flow *
   f->hop_limit = ip->ttl;
   f->saddr[0] = ip->saddr;
   f->daddr[0] = ip->daddr;
-  void *l4 = (__u8 *)l3 + ip->ihl * 4; /* options are skipped, never interpreted */
+  void *l4 = (__u8 *)l3 + ip->ihl * 4;
   if (l4 > end) return C8S_R_DENY_MALFORMED;
+  if (ip->ihl > 5) {
+    __u32 r = c8s_v4_options((__u8 *)(ip + 1), (__u32)ip->ihl * 4 - 20, end);
+    if (r) return r;
+  }
   return c8s_parse_l4(l4, end, f);
 }
 
@@ -87,7 +115,8 @@ static __always_inline __u32 c8s_parse_v6(void *l3, void *end, struct c8s_flow *
 #pragma unroll
   for (int i = 0; i < C8S_V6_MAX_EXT; i++) {
     if (next == 44) return C8S_R_DENY_FRAGMENT;
-    if (next != 0 && next != 43 && next != 60) break;
+    if (next == 43) return C8S_R_DENY_SOURCE_ROUTE; /* routing header: the real destination */
+    if (next != 0 && next != 60) break;
     if ((void *)(p + 2) > end) return C8S_R_DENY_MALFORMED;
     next = p[0];
     p += (p[1] + 1) * 8;

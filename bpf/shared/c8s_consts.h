@@ -10,8 +10,9 @@
 /* Bumped whenever a pinned map's key or value layout changes; the agent refuses (or migrates)
  * pinned maps whose c8s_state.version differs. 2: c8s_port_value.kind, infrastructure entries
  * in c8s_rules/c8s_ports, inline port entries in c8s_lpm_value. 3: pod-interface directions,
- * allow_to_pod / deny_node_only reasons, the pods' cgroup in c8s_slot_config. */
-#define C8S_LAYOUT_VERSION 3
+ * allow_to_pod / deny_node_only reasons, the pods' cgroup in c8s_slot_config. 4: the
+ * deny_source_route reason (the counter array grew). */
+#define C8S_LAYOUT_VERSION 4
 
 /* Address families inside keys (not AF_*: those differ between BPF and libc headers). */
 #define C8S_FAM_V4 4
@@ -68,8 +69,9 @@ enum c8s_reason {
   C8S_R_DENY_MESH_NO_REDIRECT = 19, /* meshed destination but no outbound listener known */
   C8S_R_DENY_UDP_NOT_DNS = 20,  /* pod UDP other than DNS to the cluster DNS service */
   C8S_R_DENY_NODE_ONLY = 21,    /* node-only infrastructure (CDS, metadata, time) from a pod */
-  C8S_R_EVENT_SUPPRESSED = 22,  /* not a verdict: a deny event dropped by the rate limit */
-  C8S_REASON_MAX = 23,
+  C8S_R_DENY_SOURCE_ROUTE = 22, /* IPv4 source-route option or IPv6 routing header */
+  C8S_R_EVENT_SUPPRESSED = 23,  /* not a verdict: a deny event dropped by the rate limit */
+  C8S_REASON_MAX = 24,
 };
 
 #define C8S_COUNTER_INDEX(dir, reason) ((int)(dir) * (int)C8S_REASON_MAX + (int)(reason))

@@ -48,12 +48,12 @@ absl::Status DeleteSlot(int fd, size_t slot_offset, uint32_t slot, const char* w
 
 const char* ReasonName(uint32_t r) {
   static const char* const kNames[C8S_REASON_MAX] = {
-      "allow_mesh",        "allow_infra",       "allow_rule",         "allow_reply",
+      "allow_mesh",         "allow_infra",        "allow_rule",        "allow_reply",
       "allow_ingress_port", "allow_icmp_control", "allow_arp",         "allow_loopback",
-      "redirect_mesh",     "allow_to_pod",      "deny_no_rule",       "deny_mesh_not_proxy",
-      "deny_malformed",    "deny_fragment",     "deny_vlan",          "deny_non_ip",
-      "deny_ipv6_ext",     "deny_ct_full",      "deny_no_policy",     "deny_mesh_no_redirect",
-      "deny_udp_not_dns",  "deny_node_only",    "event_suppressed"};
+      "redirect_mesh",      "allow_to_pod",       "deny_no_rule",      "deny_mesh_not_proxy",
+      "deny_malformed",     "deny_fragment",      "deny_vlan",         "deny_non_ip",
+      "deny_ipv6_ext",      "deny_ct_full",       "deny_no_policy",    "deny_mesh_no_redirect",
+      "deny_udp_not_dns",   "deny_node_only",     "deny_source_route", "event_suppressed"};
   return r < C8S_REASON_MAX ? kNames[r] : "unknown";
 }
 
@@ -93,19 +93,19 @@ absl::Status PolicyMaps::InitializeOrCheckVersion() {
     return Update(state_.get(), &zero, &fresh, "c8s_state");
   }
   if (st.version != C8S_LAYOUT_VERSION)
-    return absl::FailedPreconditionError(
-        StrCat("pinned maps have layout version ", st.version, ", this agent writes ",
-               C8S_LAYOUT_VERSION, ": uninstall (or migrate) before installing"));
+    return absl::FailedPreconditionError(StrCat("pinned maps have layout version ", st.version,
+                                                ", this agent writes ", C8S_LAYOUT_VERSION,
+                                                ": uninstall (or migrate) before installing"));
   return absl::OkStatus();
 }
 
 absl::Status PolicyMaps::ClearSlot(uint32_t slot) {
-  RETURN_IF_ERROR(DeleteSlot<c8s_lpm_key>(rules_.get(), offsetof(c8s_lpm_key, slot), slot,
-                                          "c8s_rules"));
-  RETURN_IF_ERROR(DeleteSlot<c8s_port_key>(ports_.get(), offsetof(c8s_port_key, slot), slot,
-                                           "c8s_ports"));
-  RETURN_IF_ERROR(DeleteSlot<c8s_infra_key>(infra_.get(), offsetof(c8s_infra_key, slot), slot,
-                                            "c8s_infra"));
+  RETURN_IF_ERROR(
+      DeleteSlot<c8s_lpm_key>(rules_.get(), offsetof(c8s_lpm_key, slot), slot, "c8s_rules"));
+  RETURN_IF_ERROR(
+      DeleteSlot<c8s_port_key>(ports_.get(), offsetof(c8s_port_key, slot), slot, "c8s_ports"));
+  RETURN_IF_ERROR(
+      DeleteSlot<c8s_infra_key>(infra_.get(), offsetof(c8s_infra_key, slot), slot, "c8s_infra"));
   return DeleteSlot<c8s_lpm_key>(mesh_cidrs_.get(), offsetof(c8s_lpm_key, slot), slot,
                                  "c8s_mesh_cidrs");
 }
@@ -115,8 +115,8 @@ absl::Status PolicyMaps::Apply(const CompiledPolicy& p) {
   if (st.version != C8S_LAYOUT_VERSION)
     return absl::FailedPreconditionError("c8s_state not initialized by this agent version");
   if (st.active_slot != kNoPolicySlot && p.generation < st.generation)
-    return absl::FailedPreconditionError(StrCat("policy generation ", p.generation,
-                                                " is lower than the enforced ", st.generation));
+    return absl::FailedPreconditionError(
+        StrCat("policy generation ", p.generation, " is lower than the enforced ", st.generation));
   uint32_t next = st.active_slot == 0 ? 1 : 0;
   RETURN_IF_ERROR(ClearSlot(next));  // leftovers of an interrupted update
   auto put = [next](int fd, auto key, const void* value, const char* what) {
@@ -187,8 +187,8 @@ absl::StatusOr<Endpoint> PolicyMaps::OriginalDestination(const Endpoint& pod_sou
   c8s_orig_dst orig{};
   if (bpf_map_lookup_elem(orig_by_tuple_.get(), &key, &orig) != 0) {
     if (errno == ENOENT)
-      return absl::NotFoundError(StrCat("no original destination for ", FormatIp(a), " port ",
-                                        pod_source.port));
+      return absl::NotFoundError(
+          StrCat("no original destination for ", FormatIp(a), " port ", pod_source.port));
     return ErrnoStatus("lookup c8s_orig_by_tuple", errno);
   }
   Endpoint out;

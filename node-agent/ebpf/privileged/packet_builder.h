@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace c8s::ebpf::testing {
@@ -51,6 +52,12 @@ class Packet {
   }
   Packet& Ihl(uint8_t ihl) {
     ihl_ = ihl;
+    return *this;
+  }
+  // IPv4 options: `bytes`, padded with NOPs to whole words.
+  Packet& OptionBytes(std::vector<uint8_t> bytes) {
+    options_ = (bytes.size() + 3) / 4;
+    option_bytes_ = std::move(bytes);
     return *this;
   }
   Packet& Options(size_t words) {
@@ -108,7 +115,8 @@ class Packet {
       put16(0);
       f.insert(f.end(), src_, src_ + 4);
       f.insert(f.end(), dst_, dst_ + 4);
-      for (size_t i = 0; i < options_ * 4; ++i) f.push_back(1);  // NOP options
+      for (size_t i = 0; i < options_ * 4; ++i)  // NOP options, or the given bytes
+        f.push_back(i < option_bytes_.size() ? option_bytes_[i] : 1);
     } else {
       f.push_back(0x60);
       f.push_back(0);
@@ -147,6 +155,7 @@ class Packet {
   uint8_t src_[16] = {}, dst_[16] = {};
   uint8_t proto_ = 6, ihl_ = 0, v6_ext_ = 0, hop_limit_ = 64;
   size_t options_ = 0;
+  std::vector<uint8_t> option_bytes_;
   uint16_t frag_ = 0, ethertype_ = 0;
   std::vector<uint8_t> l4_;
 };

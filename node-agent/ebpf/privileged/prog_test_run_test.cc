@@ -67,6 +67,30 @@ std::vector<Row> Table() {
        Packet().V4(us, "203.0.113.9").FragOff(0x0010).Tcp(40000, 443).Build(), C8S_R_DENY_FRAGMENT},
       {"v4 options skipped by IHL", C8S_DIR_EGRESS,
        Packet().V4(us, "203.0.113.9").Options(2).Tcp(40005, 443).Build(), C8S_R_ALLOW_RULE},
+      {"v4 record-route option skipped", C8S_DIR_EGRESS,
+       Packet().V4(us, "203.0.113.9").OptionBytes({7, 7, 4, 0, 0, 0, 0}).Tcp(40006, 443).Build(),
+       C8S_R_ALLOW_RULE},
+      {"v4 loose source route", C8S_DIR_EGRESS,
+       Packet()
+           .V4(us, "203.0.113.9")
+           .OptionBytes({131, 7, 4, 192, 0, 2, 66})
+           .Tcp(40006, 443)
+           .Build(),
+       C8S_R_DENY_SOURCE_ROUTE},
+      {"v4 strict source route after NOPs", C8S_DIR_EGRESS,
+       Packet()
+           .V4(us, "203.0.113.9")
+           .OptionBytes({1, 1, 1, 137, 7, 4, 192, 0, 2, 66})
+           .Tcp(40006, 443)
+           .Build(),
+       C8S_R_DENY_SOURCE_ROUTE},
+      {"v4 option with length 0", C8S_DIR_EGRESS,
+       Packet().V4(us, "203.0.113.9").OptionBytes({7, 0, 0, 0}).Tcp(40006, 443).Build(),
+       C8S_R_DENY_MALFORMED},
+      {"v6 routing header", C8S_DIR_EGRESS,
+       Packet().V6(us6, "2001:db8::5").V6Ext(43).Tcp(40004, 443).Build(), C8S_R_DENY_SOURCE_ROUTE},
+      {"v6 destination options then tcp", C8S_DIR_EGRESS,
+       Packet().V6(us6, "2001:db8::5").V6Ext(60).Tcp(40004, 443).Build(), C8S_R_ALLOW_RULE},
       {"bad IHL", C8S_DIR_EGRESS, Packet().V4(us, "203.0.113.9").Ihl(4).Tcp(40000, 443).Build(),
        C8S_R_DENY_MALFORMED},
       {"truncated tcp", C8S_DIR_EGRESS,
