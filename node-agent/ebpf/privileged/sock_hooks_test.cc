@@ -169,6 +169,18 @@ TEST_CASE("connect4/6 redirect meshed destinations and recover the original one"
     CHECK(fx.Count(C8S_DIR_CONNECT, C8S_R_ALLOW_RULE) == 1);
   }
 
+  SECTION("infrastructure per kind: the API server from a pod, the CDS only from the node") {
+    sockaddr_in api = V4("10.0.0.1", 443);
+    int s = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int rc = ::connect(s, reinterpret_cast<sockaddr*>(&api), sizeof(api));
+    CHECK((rc == 0 || errno != EPERM));
+    ::close(s);
+    CHECK(fx.Count(C8S_DIR_CONNECT, C8S_R_ALLOW_INFRA) == 1);
+    sockaddr_in cds = V4("10.0.0.5", 7443);
+    CHECK(ConnectErrno(reinterpret_cast<sockaddr*>(&cds), sizeof(cds), AF_INET) == EPERM);
+    CHECK(fx.Count(C8S_DIR_CONNECT, C8S_R_DENY_NODE_ONLY) == 1);
+  }
+
   SECTION("UDP: only DNS to the cluster DNS service") {
     int u = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     sockaddr_in other = V4("192.0.2.1", 9999);
