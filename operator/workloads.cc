@@ -1,22 +1,17 @@
 #include "operator/workloads.h"
 
+#include "lib/kube/json_util.h"
+#include "operator/resources.h"
+
 namespace c8s::op {
 namespace {
 
 using nlohmann::json;
 
-const kube::Resource kServiceAccounts{"", "v1", "serviceaccounts", true};
-const kube::Resource kServices{"", "v1", "services", true};
-const kube::Resource kStatefulSets{"apps", "v1", "statefulsets", true};
-const kube::Resource kDaemonSets{"apps", "v1", "daemonsets", true};
-const kube::Resource kDeployments{"apps", "v1", "deployments", true};
-const kube::Resource kRoles{"rbac.authorization.k8s.io", "v1", "roles", true};
-const kube::Resource kRoleBindings{"rbac.authorization.k8s.io", "v1", "rolebindings", true};
-
 json Labels(const std::string& component) {
   return {{"app.kubernetes.io/name", component},
           {"app.kubernetes.io/part-of", "c8s"},
-          {"app.kubernetes.io/managed-by", "c8s-operator"}};
+          {kManagedByLabel, kManagedByValue}};
 }
 
 json Meta(const json& cluster, const std::string& ns, const std::string& name,
@@ -113,6 +108,21 @@ std::vector<Owned> DesiredWorkloads(const json& cluster) {
          {"selector", {{"app.kubernetes.io/name", "c8s-ingress-router"}}},
          {"ports", {{{"name", "https"}, {"port", 443}, {"targetPort", 8443}}}}}}});
   return out;
+}
+
+std::string ManagingCluster(const std::vector<json>& clusters) {
+  std::string best_name, best_time;
+  for (const json& c : clusters) {
+    const json& md = c.value("metadata", json::object());
+    std::string name = kube::GetString(md, "name");
+    std::string created = kube::GetString(md, "creationTimestamp");
+    if (name.empty()) continue;
+    if (best_name.empty() || created < best_time || (created == best_time && name < best_name)) {
+      best_name = name;
+      best_time = created;
+    }
+  }
+  return best_name;
 }
 
 bool Satisfies(const json& live, const json& desired) {

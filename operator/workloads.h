@@ -21,6 +21,11 @@ struct Owned {
   nlohmann::json object;
 };
 
+// The ConfidentialCluster that manages the installation: the oldest (creationTimestamp, then
+// name), even while it is being deleted, so that a successor never adopts workloads its
+// predecessor's teardown is deleting. "" when there is none; the others are superseded.
+std::string ManagingCluster(const std::vector<nlohmann::json>& clusters);
+
 // Stable order (by kind, then name), so that acting on it is deterministic.
 std::vector<Owned> DesiredWorkloads(const nlohmann::json& cluster);
 

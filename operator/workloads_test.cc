@@ -52,6 +52,20 @@ TEST_CASE("desired workloads of a ConfidentialCluster", "[unit]") {
   CHECK(DesiredWorkloads(kCluster)[5].object == objs[5].object);  // deterministic
 }
 
+TEST_CASE("ManagingCluster: the oldest, then by name, deleting ones included", "[unit]") {
+  auto c = [](const std::string& name, const std::string& created, bool deleting = false) {
+    json o = {{"metadata", {{"name", name}, {"creationTimestamp", created}}}};
+    if (deleting) o["metadata"]["deletionTimestamp"] = "2026-01-01T00:00:00Z";
+    return o;
+  };
+  CHECK(ManagingCluster({}) == "");
+  CHECK(ManagingCluster({c("b", "2026-01-02T00:00:00Z"), c("a", "2026-01-03T00:00:00Z")}) == "b");
+  CHECK(ManagingCluster({c("b", "2026-01-02T00:00:00Z"), c("a", "2026-01-02T00:00:00Z")}) == "a");
+  CHECK(ManagingCluster(
+            {c("old", "2026-01-01T00:00:00Z", true), c("new", "2026-02-01T00:00:00Z")}) == "old");
+  CHECK(ManagingCluster({json::object(), c("x", "2026-01-01T00:00:00Z")}) == "x");
+}
+
 TEST_CASE("Satisfies ignores fields the operator does not own", "[unit]") {
   json desired = {{"spec", {{"replicas", 2}, {"ports", {{{"port", 1}}}}}}};
   json live = {{"spec", {{"replicas", 2}, {"ports", {{{"port", 1}, {"protocol", "TCP"}}}}}},

@@ -54,6 +54,22 @@ struct DeleteOptions {
   std::string precondition_resource_version = {};
 };
 
+// Lets another thread end a running Watch at once (its connection is shut down) instead of
+// waiting for the next event or bookmark to notice a cancel flag. One-shot.
+class WatchCanceller {
+ public:
+  void Cancel();
+  bool cancelled() const;
+
+ private:
+  friend class Client;
+  bool Attach(httplib::SSLClient* client);  // false when already cancelled
+  void Detach();
+  mutable std::mutex mu_;
+  httplib::SSLClient* active_ = nullptr;
+  bool cancelled_ = false;
+};
+
 struct WatchOptions {
   std::string resource_version = {};  // resume point; "" = current state first
   bool bookmarks = true;
@@ -61,6 +77,7 @@ struct WatchOptions {
   std::string label_selector = {};
   std::string field_selector = {};
   const std::atomic<bool>* cancel = nullptr;  // checked whenever data arrives
+  WatchCanceller* canceller = nullptr;        // ends the stream from another thread
 };
 
 struct WatchEvent {

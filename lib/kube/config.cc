@@ -150,4 +150,23 @@ absl::StatusOr<KubeConfig> InClusterConfig(const std::string& root) {
   return cfg;
 }
 
+absl::StatusOr<KubeConfig> LoadConfig(const std::string& path, const LoadOptions& options,
+                                      const std::string& in_cluster_root) {
+  if (!path.empty()) return LoadKubeconfig(path, options);
+  const char* env = std::getenv("KUBECONFIG");
+  if (env != nullptr && *env != '\0') {
+    std::string first(env);
+    first = first.substr(0, first.find(':'));
+    return Annotate(LoadKubeconfig(first, options), "$KUBECONFIG");
+  }
+  const char* service = std::getenv("KUBERNETES_SERVICE_HOST");
+  if (service != nullptr && *service != '\0') return InClusterConfig(in_cluster_root);
+  const char* home = std::getenv("HOME");
+  if (home == nullptr || *home == '\0') {
+    return absl::FailedPreconditionError(
+        "no kubeconfig: give --kubeconfig, set KUBECONFIG, or run in a cluster");
+  }
+  return LoadKubeconfig(StrCat(home, "/.kube/config"), options);
+}
+
 }  // namespace c8s::kube

@@ -41,4 +41,11 @@ absl::StatusOr<KubeConfig> ParseKubeconfig(std::string_view text, const std::str
 absl::StatusOr<KubeConfig> InClusterConfig(
     const std::string& root = "/var/run/secrets/kubernetes.io/serviceaccount");
 
+// What a controller binary does, in order: `path` if given; else the first file of
+// $KUBECONFIG; else the in-cluster config when KUBERNETES_SERVICE_HOST is set; else
+// $HOME/.kube/config. Errors say which source was tried.
+absl::StatusOr<KubeConfig> LoadConfig(
+    const std::string& path, const LoadOptions& options = {},
+    const std::string& in_cluster_root = "/var/run/secrets/kubernetes.io/serviceaccount");
+
 }  // namespace c8s::kube

@@ -81,6 +81,27 @@ TEST_CASE("in-cluster token is re-read after rotation", "[unit]") {
   CHECK(*cfg->BearerToken() == "second");
 }
 
+TEST_CASE("LoadConfig: flag, then $KUBECONFIG, then in-cluster, then ~/.kube", "[unit]") {
+  testing::TempDir dir;
+  REQUIRE(WriteFile(dir.Path("kc"), kConfig).ok());
+  REQUIRE(WriteFile(dir.Path("token"), "sa-token").ok());
+  REQUIRE(WriteFile(dir.Path("ca.crt"), "CA").ok());
+  unsetenv("KUBECONFIG");
+  setenv("KUBERNETES_SERVICE_HOST", "10.96.0.1", 1);
+  setenv("KUBERNETES_SERVICE_PORT", "443", 1);
+  CHECK(LoadConfig(dir.Path("kc"), {}, dir.path())->token == "secret-token");
+  CHECK(*LoadConfig("", {}, dir.path())->BearerToken() == "sa-token");
+  setenv("KUBECONFIG", (dir.Path("kc") + ":/elsewhere").c_str(), 1);
+  CHECK(LoadConfig("", {}, dir.path())->host == "10.0.0.1");
+  setenv("KUBECONFIG", dir.Path("missing").c_str(), 1);
+  absl::Status missing = LoadConfig("", {}, dir.path()).status();
+  CHECK(std::string(missing.message()).find("$KUBECONFIG") != std::string::npos);
+  unsetenv("KUBECONFIG");
+  unsetenv("KUBERNETES_SERVICE_HOST");
+  setenv("HOME", dir.path().c_str(), 1);
+  CHECK_FALSE(LoadConfig("", {}, dir.path()).ok());  // no ~/.kube/config there
+}
+
 TEST_CASE("yaml typing follows the core schema", "[unit]") {
   auto docs = YamlToJson("a: 1\nb: '1'\nc: true\nd: ~\ne: 1.5\nf: text\n---\n---\n- x\n");
   REQUIRE(docs.ok());

@@ -2,13 +2,15 @@
 
 #include "lib/base/log.h"
 #include "lib/kube/errors.h"
+#include "lib/kube/json_util.h"
 
 namespace c8s::kube {
 
 std::string ObjectKey(const json& obj) {
-  const json& md = obj.value("metadata", json::object());
-  std::string ns = md.value("namespace", "");
-  return ns.empty() ? md.value("name", "") : ns + "/" + md.value("name", "");
+  if (!obj.is_object() || !obj.contains("metadata")) return "";
+  const json& md = obj["metadata"];
+  std::string ns = GetString(md, "namespace");
+  return ns.empty() ? GetString(md, "name") : ns + "/" + GetString(md, "name");
 }
 
 Informer::Informer(Client* client, Resource resource, InformerOptions options)
@@ -24,6 +26,7 @@ void Informer::Start() {
 
 void Informer::Stop() {
   stop_ = true;
+  canceller_.Cancel();
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
@@ -67,7 +70,7 @@ void Informer::Apply(const std::string& type, const json& obj) {
   std::optional<json> old;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    rv_ = obj["metadata"].value("resourceVersion", rv_);
+    if (obj.contains("metadata")) rv_ = GetString(obj["metadata"], "resourceVersion", rv_);
     if (type == "BOOKMARK") return;
     if (auto it = cache_.find(key); it != cache_.end()) {
       old = it->second;
@@ -138,6 +141,7 @@ void Informer::Run() {
     wo.timeout_seconds = options_.watch_timeout_seconds;
     wo.label_selector = options_.label_selector;
     wo.cancel = &stop_;
+    wo.canceller = &canceller_;
     absl::Status s = client_->Watch(resource_, options_.ns, wo, [&](const WatchEvent& ev) {
       backoff.Reset();
       Apply(ev.type, ev.object);

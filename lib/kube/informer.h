@@ -84,6 +84,7 @@ class Informer {
   std::string rv_ = {};
   bool synced_ = false;
   std::atomic<bool> stop_{false};
+  WatchCanceller canceller_;
   std::atomic<int> relists_{0}, reconnects_{0};
   std::thread thread_;
 };

@@ -104,8 +104,9 @@ void LeaderElector::Run(const std::atomic<bool>* stop, const std::function<void(
     while (!stop->load() && absl::Now() < until) absl::SleepFor(absl::Milliseconds(20));
   }
   if (leading) {
-    (void)Release();
+    // Stop first, then give the lease up: a successor must never run beside us.
     if (on_stopped) on_stopped();
+    (void)Release();
   }
 }
 

@@ -35,7 +35,8 @@ class LeaderElector {
   // Gives the lease up (holder cleared) if held, so a successor need not wait for expiry.
   absl::Status Release();
   // Campaigns until `stop`; calls `on_started` on winning and `on_stopped` on losing the lease
-  // (a renewal failing for longer than renew_deadline) or stopping while leader.
+  // (a renewal failing for longer than renew_deadline) or stopping while leader; in the latter
+  // case the lease is released after on_stopped returned.
   void Run(const std::atomic<bool>* stop, const std::function<void()>& on_started,
            const std::function<void()>& on_stopped);
   bool is_leader() const { return leader_.load(); }

@@ -7,6 +7,29 @@
 
 namespace c8s::kube {
 
+void WatchCanceller::Cancel() {
+  std::lock_guard<std::mutex> lock(mu_);
+  cancelled_ = true;
+  if (active_ != nullptr) active_->stop();  // shuts the socket down: the blocked read returns
+}
+
+bool WatchCanceller::cancelled() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return cancelled_;
+}
+
+bool WatchCanceller::Attach(httplib::SSLClient* client) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (cancelled_) return false;
+  active_ = client;
+  return true;
+}
+
+void WatchCanceller::Detach() {
+  std::lock_guard<std::mutex> lock(mu_);
+  active_ = nullptr;
+}
+
 absl::Status Client::Watch(const Resource& r, const std::string& ns, const WatchOptions& o,
                            const std::function<bool(const WatchEvent&)>& on_event) {
   absl::StatusOr<std::string> token = config_.BearerToken();
@@ -72,7 +95,12 @@ absl::Status Client::Watch(const Resource& r, const std::string& ns, const Watch
     http_code = response.status;
     return true;
   };
+  if (o.canceller != nullptr && !o.canceller->Attach(http->get())) return absl::OkStatus();
   httplib::Result res = (*http)->Get(path, headers, on_response, receiver);
+  if (o.canceller != nullptr) {
+    o.canceller->Detach();
+    if (o.canceller->cancelled()) return absl::OkStatus();
+  }
   if (!result.ok()) return result;
   if (stopped) return absl::OkStatus();
   if (http_code != 0 && http_code != 200) {

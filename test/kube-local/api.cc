@@ -59,10 +59,22 @@ ApiError Api::CheckNamespace(const ResourceType& t, const std::string& ns,
   return {};
 }
 
-ApiError Api::Admit(const ResourceType& t, nlohmann::json* obj, const WriteOptions& options) {
+ApiError Api::Admit(const ResourceType& t, nlohmann::json* obj, const WriteOptions& options,
+                    bool status_only) {
   std::string name = (*obj)["metadata"].value("name", "");
   std::vector<FieldCause> causes = ValidateMetadata(*obj);
-  if (t.is_crd && t.schema.is_object()) {
+  if (t.is_crd && t.schema.is_object() && status_only) {
+    nlohmann::json probe = *obj;
+    SchemaResult r = ApplySchema(t.schema, &probe);
+    for (const FieldCause& c : r.causes) {
+      if (c.field == "status" || c.field.rfind("status.", 0) == 0) causes.push_back(c);
+    }
+    if (probe.contains("status")) {
+      (*obj)["status"] = probe["status"];
+    } else {
+      obj->erase("status");
+    }
+  } else if (t.is_crd && t.schema.is_object()) {
     SchemaResult r = ApplySchema(t.schema, obj);
     if (!r.unknown_fields.empty()) {
       if (options.field_validation == "Strict") {

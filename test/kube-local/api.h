@@ -59,7 +59,11 @@ class Api {
  private:
   // Everything below runs with store_->mu held.
   ApiError CheckNamespace(const ResourceType& t, const std::string& ns, const std::string& name);
-  ApiError Admit(const ResourceType& t, nlohmann::json* obj, const WriteOptions& options);
+  // `status_only`: a status subresource write; only `status` is defaulted, pruned and
+  // validated, the rest was accepted when it was written (like the real server's CRD
+  // validation ratcheting, an object stored under an older schema keeps a writable status).
+  ApiError Admit(const ResourceType& t, nlohmann::json* obj, const WriteOptions& options,
+                 bool status_only = false);
   ApiError UpdateLocked(const ResourceType& t, const std::string& ns, const std::string& name,
                         nlohmann::json candidate, bool status, const WriteOptions& options,
                         nlohmann::json* out);

@@ -79,7 +79,7 @@ ApiError Api::UpdateLocked(const ResourceType& t, const std::string& ns, const s
       }
     }
   }
-  if (ApiError e = Admit(t, &updated, options); !e.ok()) return e;
+  if (ApiError e = Admit(t, &updated, options, status); !e.ok()) return e;
   if (updated == old) {  // no-op writes neither bump resourceVersion nor emit events
     *out = old;
     return {};

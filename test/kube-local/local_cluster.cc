@@ -66,9 +66,10 @@ void LocalCluster::Stop() {
   server_.reset();
 }
 
-absl::Status LocalCluster::Restart() {
+absl::Status LocalCluster::Restart(const std::function<void()>& while_down, bool keep_history) {
   Stop();
-  {
+  if (while_down) while_down();
+  if (!keep_history) {
     std::lock_guard<std::mutex> lock(store_.mu);
     store_.CompactAll();
   }

@@ -8,6 +8,7 @@
 //   std::string kubeconfig = cluster.kubeconfig_path();
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -34,9 +35,12 @@ class LocalCluster {
   explicit LocalCluster(ClusterOptions options);
   absl::Status Start();
   void Stop();
-  // Stops serving (every open watch breaks), forgets the event history, serves again on the
-  // same port.
-  absl::Status Restart();
+  // Stops serving (every open watch breaks), runs `while_down` (writes through api() then
+  // are what another API server replica accepted meanwhile), forgets the event history
+  // unless `keep_history` (then only what overflowed the bounded history is gone), and serves
+  // again on the same port. Clients resuming a watch from before get 410 Gone.
+  absl::Status Restart(const std::function<void()>& while_down = nullptr,
+                       bool keep_history = false);
 
   int port() const { return server_ ? server_->port() : 0; }
   const std::string& kubeconfig_path() const { return options_.kubeconfig; }

@@ -1,10 +1,10 @@
-#include "cds/metrics.h"
+#include "lib/base/metrics.h"
 
 #include <cstdio>
 
 #include "lib/base/strings.h"
 
-namespace c8s::cds {
+namespace c8s {
 namespace {
 
 std::string Escape(std::string_view v) {
@@ -91,4 +91,4 @@ std::string ReasonLabel(std::string_view message) {
   return out.empty() ? "unknown" : out;
 }
 
-}  // namespace c8s::cds
+}  // namespace c8s
