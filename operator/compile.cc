@@ -4,6 +4,8 @@
 
 #include "lib/base/status.h"
 #include "lib/base/strings.h"
+#include "lib/crypto/hash.h"
+#include "lib/crypto/jcs.h"
 #include "lib/manifest/parse.h"
 #include "lib/manifest/serialize.h"
 
@@ -15,6 +17,14 @@ using nlohmann::json;
 const json& Field(const json& obj, const char* key) {
   static const json kNull;
   return obj.is_object() && obj.contains(key) ? obj[key] : kNull;
+}
+
+// The array at `key`, or an empty one: never a copy (a `cond ? field : json::array()` would
+// copy the field, which costs more than the whole conversion).
+const json& Array(const json& obj, const char* key) {
+  static const json kEmpty = json::array();
+  const json& v = Field(obj, key);
+  return v.is_array() ? v : kEmpty;
 }
 
 std::string Str(const json& obj, const char* key) {
@@ -34,7 +44,7 @@ int64_t Int(const json& obj, const char* key) {
 
 std::vector<std::string> Strings(const json& obj, const char* key) {
   std::vector<std::string> out;
-  for (const json& v : Field(obj, key).is_array() ? Field(obj, key) : json::array()) {
+  for (const json& v : Array(obj, key)) {
     if (v.is_string()) out.push_back(v.get<std::string>());
   }
   return out;
@@ -42,7 +52,7 @@ std::vector<std::string> Strings(const json& obj, const char* key) {
 
 std::vector<int64_t> Ints(const json& obj, const char* key) {
   std::vector<int64_t> out;
-  for (const json& v : Field(obj, key).is_array() ? Field(obj, key) : json::array()) {
+  for (const json& v : Array(obj, key)) {
     if (v.is_number_integer()) out.push_back(v.get<int64_t>());
   }
   return out;
@@ -65,7 +75,7 @@ std::string Ref(const json& obj) {
 
 std::vector<manifest::NamedKey> Keys(const json& spec, const char* key) {
   std::vector<manifest::NamedKey> out;
-  for (const json& k : Field(spec, key).is_array() ? Field(spec, key) : json::array()) {
+  for (const json& k : Array(spec, key)) {
     out.push_back({Str(k, "name"), Str(k, "publicKey")});
   }
   return out;
@@ -91,7 +101,7 @@ manifest::AttestationPolicy Policy(const json& spec) {
   if (const json& tdx = Field(spec, "tdx"); tdx.is_object()) {
     manifest::TdxPolicy t;
     t.mrtd = Strings(tdx, "mrtd");
-    for (const json& tuple : Field(tdx, "rtmrs").is_array() ? Field(tdx, "rtmrs") : json::array()) {
+    for (const json& tuple : Array(tdx, "rtmrs")) {
       std::array<std::string, 4> r;
       for (size_t i = 0; i < 4 && tuple.is_array() && i < tuple.size(); ++i) {
         r[i] = tuple[i].is_string() ? tuple[i].get<std::string>() : "";
@@ -107,13 +117,15 @@ manifest::AttestationPolicy Policy(const json& spec) {
   return p;
 }
 
-manifest::Identity IdentityOf(const json& obj) {
+}  // namespace
+
+manifest::Identity IdentityEntry(const json& obj) {
   const json& spec = Field(obj, "spec");
   manifest::Identity id;
   id.ref = Ref(obj);
   id.selector.labels = StringMap(Field(Field(spec, "selector"), "labels"));
   for (const json& c :
-       Field(spec, "containers").is_array() ? Field(spec, "containers") : json::array()) {
+       Array(spec, "containers")) {
     manifest::Container mc;
     mc.image = Str(c, "image");
     if (Field(c, "args").is_array()) mc.args = Strings(c, "args");
@@ -126,7 +138,7 @@ manifest::Identity IdentityOf(const json& obj) {
   id.runtime.host_pid = Bool(rt, "hostPID", false);
   id.runtime.host_ipc = Bool(rt, "hostIPC", false);
   for (const json& hp :
-       Field(rt, "hostPaths").is_array() ? Field(rt, "hostPaths") : json::array()) {
+       Array(rt, "hostPaths")) {
     id.runtime.host_paths.push_back({Str(hp, "path"), Bool(hp, "readOnly", true)});
   }
   id.runtime.devices = Strings(rt, "devices");
@@ -136,14 +148,14 @@ manifest::Identity IdentityOf(const json& obj) {
   id.dns_names = Strings(spec, "dnsNames");
   id.ports = Ints(spec, "ports");
   id.allow_from = Strings(spec, "allowFrom");
-  for (const json& e : Field(spec, "egress").is_array() ? Field(spec, "egress") : json::array()) {
+  for (const json& e : Array(spec, "egress")) {
     std::string proto = Str(e, "protocol");
     id.egress.push_back({Str(e, "cidr"), Ints(e, "ports"), proto.empty() ? "TCP" : proto});
   }
   return id;
 }
 
-manifest::Secret SecretOf(const json& obj) {
+manifest::Secret SecretEntry(const json& obj) {
   const json& spec = Field(obj, "spec");
   manifest::Secret s;
   s.ref = Ref(obj);
@@ -162,12 +174,12 @@ manifest::Secret SecretOf(const json& obj) {
   return s;
 }
 
-manifest::Ingress IngressOf(const json& obj) {
+manifest::Ingress IngressEntry(const json& obj) {
   const json& spec = Field(obj, "spec");
   manifest::Ingress in;
   in.ref = Ref(obj);
   in.hosts = Strings(spec, "hosts");
-  for (const json& r : Field(spec, "routes").is_array() ? Field(spec, "routes") : json::array()) {
+  for (const json& r : Array(spec, "routes")) {
     std::string prefix = Str(r, "pathPrefix");
     in.routes.push_back({prefix.empty() ? "/" : prefix, Str(r, "identity"), Int(r, "port")});
   }
@@ -176,6 +188,8 @@ manifest::Ingress IngressOf(const json& obj) {
   in.encrypted = Bool(spec, "encrypted", false);
   return in;
 }
+
+namespace {
 
 // Which list entry a validation error names: "identities[3].ports[0]: ..." -> {"identities", 3}.
 std::pair<std::string, size_t> Culprit(std::string_view message) {
@@ -191,6 +205,22 @@ std::pair<std::string, size_t> Culprit(std::string_view message) {
 }  // namespace
 
 absl::StatusOr<Compiled> CompileManifest(const CompileInputs& in) {
+  CompileParts parts;
+  parts.cluster = in.cluster;
+  parts.policies = in.policies;
+  for (const json& o : in.identities) {
+    parts.identities.push_back(std::make_shared<const manifest::Identity>(IdentityEntry(o)));
+  }
+  for (const json& o : in.secrets) {
+    parts.secrets.push_back(std::make_shared<const manifest::Secret>(SecretEntry(o)));
+  }
+  for (const json& o : in.ingresses) {
+    parts.ingresses.push_back(std::make_shared<const manifest::Ingress>(IngressEntry(o)));
+  }
+  return CompileFromParts(parts);
+}
+
+absl::StatusOr<Compiled> CompileFromParts(const CompileParts& in) {
   if (!in.cluster.is_object()) return absl::FailedPreconditionError("no ConfidentialCluster");
   Compiled out;
   manifest::Manifest& m = out.manifest;
@@ -243,16 +273,25 @@ absl::StatusOr<Compiled> CompileManifest(const CompileInputs& in) {
     manifest::Normalize(&base);
     RETURN_IF_ERROR(Annotate(manifest::ValidateManifest(base), "cluster and policies"));
   }
-  for (const json& o : in.identities) m.identities.push_back(IdentityOf(o));
-  for (const json& o : in.secrets) m.secrets.push_back(SecretOf(o));
-  for (const json& o : in.ingresses) m.ingresses.push_back(IngressOf(o));
+  m.identities.reserve(in.identities.size());
+  for (const auto& e : in.identities) m.identities.push_back(*e);
+  for (const auto& e : in.secrets) m.secrets.push_back(*e);
+  for (const auto& e : in.ingresses) m.ingresses.push_back(*e);
   // Validate everything at once; drop the entry an error names and retry, so one bad object
   // (or one referring to a rejected one) never blocks the others. Entries are normalized
   // (sorted by ref) first, so which one is dropped does not depend on the input order.
   while (true) {
     manifest::Normalize(&m);
-    absl::Status s = manifest::ValidateManifest(m);
-    if (s.ok()) break;
+    // ValidateManifest, CanonicalBytes and ManifestHash each serialize the model; this is
+    // what they compute (lib/manifest parse.cc, serialize.cc) with one ToJson and one
+    // canonicalization, which matters at thousands of identities.
+    nlohmann::json doc = manifest::ToJson(m);
+    absl::Status s = manifest::ParseManifestJson(doc).status();
+    if (s.ok()) {
+      ASSIGN_OR_RETURN(out.canonical, crypto::CanonicalJson(doc));
+      out.hash = crypto::Sha256Prefixed(AsBytes(out.canonical));
+      break;
+    }
     auto [list, index] = Culprit(ToStd(s.message()));
     std::string message(s.message());
     if (list == "identities" && index < m.identities.size()) {
@@ -268,10 +307,6 @@ absl::StatusOr<Compiled> CompileManifest(const CompileInputs& in) {
       return s;
     }
   }
-  manifest::Normalize(&m);
-  RETURN_IF_ERROR(manifest::ValidateManifest(m));
-  ASSIGN_OR_RETURN(out.canonical, manifest::CanonicalBytes(m));
-  ASSIGN_OR_RETURN(out.hash, manifest::ManifestHash(m));
   return out;
 }
 

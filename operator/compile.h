@@ -9,6 +9,7 @@
 //   Propose(out.canonical, out.hash);
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -41,5 +42,22 @@ struct Compiled {
 
 // Fails when no valid manifest results (no cluster, a role without a policy, ...).
 absl::StatusOr<Compiled> CompileManifest(const CompileInputs& inputs);
+
+// The same in two steps, for callers that keep converted entries between compiles (the
+// operator converts an object once per generation, not once per compile):
+// 1. One CR's manifest entry, read from its metadata and spec (pure, never fails: what the
+//    manifest rules refuse is found by step 2).
+manifest::Identity IdentityEntry(const nlohmann::json& workload_identity);
+manifest::Secret SecretEntry(const nlohmann::json& secret_release);
+manifest::Ingress IngressEntry(const nlohmann::json& confidential_ingress);
+// 2. Assemble, validate (per-object rejection as above), canonicalize and hash.
+struct CompileParts {
+  nlohmann::json cluster;
+  std::vector<nlohmann::json> policies;
+  std::vector<std::shared_ptr<const manifest::Identity>> identities;
+  std::vector<std::shared_ptr<const manifest::Secret>> secrets;
+  std::vector<std::shared_ptr<const manifest::Ingress>> ingresses;
+};
+absl::StatusOr<Compiled> CompileFromParts(const CompileParts& parts);
 
 }  // namespace c8s::op

@@ -53,7 +53,8 @@ Controllers::Controllers(kube::Client* client, CdsClient* cds, Metrics* metrics,
       caches_(client),
       events_(client, "c8s-operator", options_.identity),
       manifest_(&caches_, cds, &state_, metrics, options_.manifest,
-                [this](const std::string& key) { status_ctl_->Enqueue(key); }),
+                [this](const std::string& key) { status_ctl_->Enqueue(key); },
+                [this](absl::Duration d) { propose_ctl_->EnqueueAfter(kProposeKey, d); }),
       status_(client, &caches_, &state_, metrics),
       cluster_(client, &caches_, &state_, metrics,
                [this](const std::string& key) { status_ctl_->Enqueue(key); }) {
@@ -69,6 +70,9 @@ Controllers::Controllers(kube::Client* client, CdsClient* cds, Metrics* metrics,
   manifest_ctl_ = std::make_unique<kube::Controller>(
       kube::ControllerOptions{"manifest", 1, q},
       [this](const std::string&) { return manifest_.Reconcile(); });
+  propose_ctl_ = std::make_unique<kube::Controller>(
+      kube::ControllerOptions{"propose", 1, q},
+      [this](const std::string&) { return manifest_.ReconcileProposal(); });
   status_ctl_ = std::make_unique<kube::Controller>(
       kube::ControllerOptions{"status", options_.status_workers, q},
       [this](const std::string& key) { return status_.Reconcile(key); });
@@ -76,6 +80,7 @@ Controllers::Controllers(kube::Client* client, CdsClient* cds, Metrics* metrics,
       kube::ControllerOptions{"cluster", 1, q},
       [this](const std::string& key) { return cluster_.Reconcile(key); });
   manifest_ctl_->observer = observe("manifest");
+  propose_ctl_->observer = observe("propose");
   status_ctl_->observer = observe("status");
   cluster_ctl_->observer = observe("cluster");
   if (options_.record_events) {
@@ -169,6 +174,7 @@ void Controllers::Start() {
     log::Info("caches synced; starting reconcilers");
     manifest_ctl_->Enqueue(kManifestKey);
     manifest_ctl_->Start();
+    propose_ctl_->Start();
     status_ctl_->Start();
     cluster_ctl_->Start();
   });
@@ -180,6 +186,7 @@ void Controllers::Stop() {
   caches_.Stop();  // no more events
   cluster_ctl_->Stop();
   manifest_ctl_->Stop();
+  propose_ctl_->Stop();
   status_ctl_->Stop();
 }
 

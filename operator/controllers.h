@@ -1,5 +1,5 @@
-// Everything the leader runs: the informer caches, the three reconcilers (cluster, manifest,
-// status) on their work queues, and the event handlers that connect them. Created when
+// Everything the leader runs: the informer caches, the reconcilers (cluster, manifest and its
+// proposal step, status) on their work queues, and the event handlers that connect them. Created when
 // leadership is won, stopped and destroyed when it is lost; nothing survives a term but what
 // the API server and the CDS hold, so a new leader converges from scratch.
 //
@@ -55,7 +55,7 @@ class Controllers {
   ManifestController manifest_;
   StatusController status_;
   ClusterController cluster_;
-  std::unique_ptr<kube::Controller> manifest_ctl_, status_ctl_, cluster_ctl_;
+  std::unique_ptr<kube::Controller> manifest_ctl_, propose_ctl_, status_ctl_, cluster_ctl_;
   std::atomic<bool> synced_{false}, stopping_{false};
   std::thread starter_;
 };

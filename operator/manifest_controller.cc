@@ -28,22 +28,17 @@ int64_t Generation(const json& obj) {
 
 }  // namespace
 
-struct ManifestController::Gathered {
-  CompileInputs inputs;
-  std::map<std::string, int64_t> generations;  // status key -> generation
-  std::string fingerprint;
-  std::string managing;  // the ConfidentialCluster compiled
-};
-
 ManifestController::ManifestController(Caches* caches, CdsClient* cds, SharedState* state,
                                        Metrics* metrics, ManifestOptions options,
-                                       Notify enqueue_status)
+                                       Notify enqueue_status,
+                                       std::function<void(absl::Duration)> schedule_propose)
     : caches_(caches),
       cds_(cds),
       state_(state),
       metrics_(metrics),
       options_(options),
       enqueue_status_(std::move(enqueue_status)),
+      schedule_propose_(std::move(schedule_propose)),
       cds_backoff_(options.cds_backoff) {}
 
 void ManifestController::Event(const std::string& type, const std::string& reason,
@@ -73,45 +68,103 @@ int64_t ManifestController::proposals() const {
   return proposals_;
 }
 
-ManifestController::Gathered ManifestController::Gather() const {
-  Gathered g;
-  auto note = [&](Kind kind, const json& obj) {
+absl::StatusOr<absl::Duration> ManifestController::Reconcile() {
+  std::vector<absl::Time> covered;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    covered.swap(pending_events_);
+  }
+  absl::Time now = absl::Now();
+  Inputs in;
+  std::string fingerprint;
+  auto note = [&](Kind kind, const json& obj) -> std::string {
     std::string key = StatusKey(kind, kube::ObjectKey(obj));
     int64_t gen = Generation(obj);
-    g.generations[key] = gen;
-    g.fingerprint += StrCat(key, ":", kube::GetString(obj["metadata"], "uid"), ":", gen, "\n");
+    in.generations[key] = gen;
+    fingerprint += StrCat(key, ":", kube::GetString(obj["metadata"], "uid"), ":", gen, "\n");
+    return key;
   };
   std::vector<json> clusters = caches_->Of(Kind::kCluster).List();
-  std::string managing = ManagingCluster(clusters);
-  g.managing = managing;
+  in.managing = ManagingCluster(clusters);
   for (json& c : clusters) {
-    if (kube::ObjectKey(c) != managing) continue;
+    if (kube::ObjectKey(c) != in.managing) continue;
     note(Kind::kCluster, c);
-    if (!Deleting(c)) g.inputs.cluster = std::move(c);  // being torn down: no manifest
+    if (!Deleting(c)) in.parts.cluster = std::move(c);  // being torn down: no manifest
   }
-  auto gather = [&](Kind kind, std::vector<json>* out) {
-    for (json& obj : caches_->Of(kind).List()) {
-      if (Deleting(obj)) continue;  // leaves the manifest as soon as its deletion starts
-      note(kind, obj);
-      out->push_back(std::move(obj));
+  for (const auto& obj : caches_->Of(Kind::kPolicy).Snapshot()) {
+    if (Deleting(*obj)) continue;  // leaves the manifest as soon as its deletion starts
+    note(Kind::kPolicy, *obj);
+    in.parts.policies.push_back(*obj);
+  }
+  // The many: converted once per uid + generation, then shared.
+  std::map<std::string, Cached> converted;
+  for (Kind kind : {Kind::kIdentity, Kind::kSecret, Kind::kIngress}) {
+    for (const auto& obj : caches_->Of(kind).Snapshot()) {
+      if (Deleting(*obj)) continue;
+      std::string key = note(kind, *obj);
+      std::string uid = kube::GetString((*obj)["metadata"], "uid");
+      int64_t gen = in.generations[key];
+      Cached entry;
+      auto it = converted_.find(key);
+      if (it != converted_.end() && it->second.uid == uid && it->second.generation == gen) {
+        entry = std::move(it->second);
+      } else {
+        entry.uid = uid;
+        entry.generation = gen;
+        if (kind == Kind::kIdentity) {
+          entry.identity = std::make_shared<const manifest::Identity>(IdentityEntry(*obj));
+        } else if (kind == Kind::kSecret) {
+          entry.secret = std::make_shared<const manifest::Secret>(SecretEntry(*obj));
+        } else {
+          entry.ingress = std::make_shared<const manifest::Ingress>(IngressEntry(*obj));
+        }
+      }
+      if (entry.identity) in.parts.identities.push_back(entry.identity);
+      if (entry.secret) in.parts.secrets.push_back(entry.secret);
+      if (entry.ingress) in.parts.ingresses.push_back(entry.ingress);
+      converted.emplace(key, std::move(entry));
     }
-  };
-  gather(Kind::kPolicy, &g.inputs.policies);
-  gather(Kind::kIdentity, &g.inputs.identities);
-  gather(Kind::kSecret, &g.inputs.secrets);
-  gather(Kind::kIngress, &g.inputs.ingresses);
-  return g;
+  }
+  converted_ = std::move(converted);  // forgets deleted objects
+  bool changed = false;
+  absl::Duration delay = absl::ZeroDuration();
+  {
+    std::lock_guard<std::mutex> lock(inputs_mu_);
+    if (fingerprint != fingerprint_ || inputs_.version == 0) {
+      changed = true;
+      fingerprint_ = std::move(fingerprint);
+      in.version = inputs_.version + 1;
+      inputs_ = std::move(in);
+      last_change_ = now;
+      if (unproposed_since_ == absl::InfiniteFuture()) unproposed_since_ = now;
+    }
+    delay = ProposeDelay(last_change_, unproposed_since_, options_.settle, options_.max_settle,
+                         now);
+  }
+  if (changed) schedule_propose_(delay);
+  absl::Time done = absl::Now();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (absl::Time arrival : covered) {
+      double ms = absl::ToDoubleMilliseconds(done - arrival);
+      latencies_ms_.push_back(ms);
+      metrics_->Observe("c8s_operator_event_to_reconcile_seconds", {}, ms / 1000);
+      if (latencies_ms_.size() > kMaxLatencySamples) latencies_ms_.pop_front();
+    }
+  }
+  return absl::ZeroDuration();
 }
 
-void ManifestController::Compile(const Gathered& g, absl::Time now) {
+void ManifestController::Compile(const Inputs& in) {
   absl::Time start = absl::Now();
-  absl::StatusOr<Compiled> compiled = CompileManifest(g.inputs);
-  metrics_->Observe("c8s_operator_compile_seconds", {}, absl::ToDoubleSeconds(absl::Now() - start));
+  absl::StatusOr<Compiled> compiled = CompileFromParts(in.parts);
+  absl::Duration took = absl::Now() - start;
+  metrics_->Observe("c8s_operator_compile_seconds", {}, absl::ToDoubleSeconds(took));
   std::string hash = compiled.ok() ? compiled->hash : "";
   std::map<std::string, std::string> rejected;
   state_->UpdateManifest([&](ManifestState& m) {
     m.objects.clear();
-    for (const auto& [key, gen] : g.generations) m.objects[key] = {gen, ""};
+    for (const auto& [key, gen] : in.generations) m.objects[key] = {gen, ""};
     if (!compiled.ok()) {
       m.blocked = StatusText(compiled.status());
       m.desired.reset();
@@ -135,18 +188,14 @@ void ManifestController::Compile(const Gathered& g, absl::Time now) {
   rejected_ = std::move(rejected);
   if (hash != desired_hash_) {
     if (!hash.empty()) {
-      log::Info(
-          "manifest compiled",
-          {{"manifest", hash}, {"objects", g.generations.size()}, {"rejected", rejected_.size()}});
+      log::Info("manifest compiled", {{"manifest", hash},
+                                      {"objects", in.generations.size()},
+                                      {"rejected", rejected_.size()},
+                                      {"ms", absl::ToInt64Milliseconds(took)}});
     } else {
       log::Warn("no manifest compiles", {{"error", StatusText(compiled.status())}});
     }
     desired_hash_ = hash;
-    last_change_ = now;
-    if (!hash.empty() && hash != acknowledged_hash_ &&
-        unproposed_since_ == absl::InfiniteFuture()) {
-      unproposed_since_ = now;
-    }
   }
 }
 
@@ -228,14 +277,7 @@ absl::Status ManifestController::SyncWithCds(absl::Time now, absl::Duration* wak
     *wake = cds_retry_at_ - now;
     return absl::OkStatus();
   }
-  if (acknowledged_hash_ == desired_hash_) unproposed_since_ = absl::InfiniteFuture();
   if (acknowledged_hash_ != desired_hash_) {
-    absl::Duration delay =
-        ProposeDelay(last_change_, unproposed_since_, options_.settle, options_.max_settle, now);
-    if (delay > absl::ZeroDuration()) {
-      *wake = delay;
-      return absl::OkStatus();
-    }
     // Ask first: after a restart (or with another replica) the CDS may hold it already.
     CdsView view;
     RETURN_IF_ERROR(ReadCds(desired_hash_, &view));
@@ -262,6 +304,9 @@ absl::Status ManifestController::SyncWithCds(absl::Time now, absl::Duration* wak
         ++proposals_;
       }
       metrics_->Inc("c8s_operator_proposals_total");
+      if (options_.on_proposed) {
+        options_.on_proposed(desired_hash_, desired->manifest.identities.size());
+      }
       log::Info("manifest proposed", {{"manifest", desired_hash_},
                                       {"identities", desired->manifest.identities.size()},
                                       {"activated", r->activated}});
@@ -271,7 +316,6 @@ absl::Status ManifestController::SyncWithCds(absl::Time now, absl::Duration* wak
       if (r->activated) next_poll_ = now;  // read the new active state at once
     }
     acknowledged_hash_ = desired_hash_;
-    unproposed_since_ = absl::InfiniteFuture();
     state_->UpdateManifest([&](ManifestState& m) { m.acknowledged = true; });
   }
   if (now >= next_poll_) {
@@ -281,7 +325,6 @@ absl::Status ManifestController::SyncWithCds(absl::Time now, absl::Duration* wak
       log::Warn("the CDS no longer holds the proposal; proposing it again",
                 {{"manifest", desired_hash_}, {"active", view.active_hash}});
       acknowledged_hash_.clear();
-      unproposed_since_ = absl::InfinitePast();
       state_->UpdateManifest([&](ManifestState& m) { m.acknowledged = false; });
       return SyncWithCds(now, wake);
     }
@@ -310,20 +353,27 @@ void ManifestController::Publish() {
   for (const std::string& key : changed) enqueue_status_(key);
 }
 
-absl::StatusOr<absl::Duration> ManifestController::Reconcile() {
-  std::vector<absl::Time> covered;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    covered.swap(pending_events_);
-  }
+absl::StatusOr<absl::Duration> ManifestController::ReconcileProposal() {
   absl::Time now = absl::Now();
-  Gathered g = Gather();
-  if (!compiled_once_ || g.fingerprint != fingerprint_) {
-    fingerprint_ = std::move(g.fingerprint);
-    compiled_once_ = true;
-    Compile(g, now);
+  Inputs in;
+  bool compile = false;
+  {
+    std::lock_guard<std::mutex> lock(inputs_mu_);
+    if (inputs_.version == 0) return absl::ZeroDuration();  // nothing gathered yet
+    if (inputs_.version != compiled_version_) {
+      absl::Duration delay = ProposeDelay(last_change_, unproposed_since_, options_.settle,
+                                          options_.max_settle, now);
+      if (delay > absl::ZeroDuration()) return delay;
+      in = inputs_;  // entries are shared pointers: a cheap copy
+      unproposed_since_ = absl::InfiniteFuture();
+      compile = true;
+    }
   }
-  managing_cluster_ = g.managing;
+  if (compile) {
+    Compile(in);
+    compiled_version_ = in.version;
+    managing_cluster_ = in.managing;
+  }
   absl::Duration wake;
   absl::Status cds = SyncWithCds(now, &wake);
   if (!cds.ok()) {
@@ -332,16 +382,6 @@ absl::StatusOr<absl::Duration> ManifestController::Reconcile() {
     metrics_->Inc("c8s_operator_cds_retries_total");
   }
   Publish();
-  absl::Time done = absl::Now();
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    for (absl::Time arrival : covered) {
-      double ms = absl::ToDoubleMilliseconds(done - arrival);
-      latencies_ms_.push_back(ms);
-      metrics_->Observe("c8s_operator_event_to_reconcile_seconds", {}, ms / 1000);
-      if (latencies_ms_.size() > kMaxLatencySamples) latencies_ms_.pop_front();
-    }
-  }
   return wake;  // CDS failures are in the status and paced by cds_backoff_, not the queue
 }
 

@@ -1,13 +1,20 @@
-// The manifest reconciler (one key, "manifest"): gather every c8s custom resource from the
-// caches -> compile one manifest (compile.h, pure) -> make sure the CDS holds it, pending or
-// active (propose only when it does not: after a restart, or when another replica already
-// proposed it, nothing is sent twice) -> publish what changed to the status reconciler.
-// Proposals wait for the inputs to settle (manifest_state.h ProposeDelay), the CDS is polled
-// while a proposal waits for approval, and a failed CDS call is retried after an exponential
-// backoff that watch events do not bypass (the status says the CDS is unavailable meanwhile).
+// The manifest reconciler, in two steps on two work queues:
 //
-//   ManifestController mc(&caches, cds.get(), &state, &metrics, options, enqueue_status);
-//   kube::Controller c({.name = "manifest"}, [&](const std::string&) { return mc.Reconcile(); });
+//  * "manifest" (every watch event of a c8s kind): gather the objects from the caches and
+//    convert the new or changed ones into manifest entries (compile.h step 1, kept per
+//    uid + generation), then schedule the proposal step. O(changed objects) plus a scan of
+//    the caches' metadata, so a burst of events never waits behind whole-manifest work.
+//  * "propose" (once the inputs have settled, manifest_state.h ProposeDelay): compile the
+//    whole manifest from those entries (step 2: validate, canonicalize, hash), make sure the
+//    CDS holds it, pending or active (proposing only when it does not: after a restart, or
+//    when another replica already proposed it, nothing is sent twice), poll the CDS while it
+//    waits for approval, and publish what changed to the status reconciler. A failed CDS
+//    call is retried after an exponential backoff that watch events do not bypass.
+//
+//   ManifestController mc(&caches, cds.get(), &state, &metrics, options, enqueue_status,
+//                         schedule_propose);
+//   kube::Controller events({.name = "manifest"}, [&](auto&) { return mc.Reconcile(); });
+//   kube::Controller propose({.name = "propose"}, [&](auto&) { return mc.ReconcileProposal(); });
 #pragma once
 
 #include <deque>
@@ -23,6 +30,7 @@
 #include "lib/base/metrics.h"
 #include "operator/caches.h"
 #include "operator/cds_client.h"
+#include "operator/compile.h"
 #include "operator/shared_state.h"
 
 namespace c8s::op {
@@ -34,35 +42,53 @@ struct ManifestOptions {
   absl::Duration resync_interval = absl::Seconds(30);  // while the desired manifest is active
   // Between failed CDS calls. Events arriving meanwhile do not bypass it.
   BackoffOptions cds_backoff{absl::Milliseconds(100), absl::Seconds(60), 2.0, 0.2};
+  // After each successful Propose (benchmarks, tests): the hash and how many identities.
+  std::function<void(const std::string& hash, size_t identities)> on_proposed = nullptr;
 };
 
 inline constexpr char kManifestKey[] = "manifest";
+inline constexpr char kProposeKey[] = "propose";
 
 class ManifestController {
  public:
   using Notify = std::function<void(const std::string& key)>;
-  // `enqueue_status` receives StatusKey()s whose status input changed; `on_event` (may be
-  // null) receives Events to record: (status key, type, reason, message).
+  // `enqueue_status` receives StatusKey()s whose status input changed; `schedule_propose`
+  // asks for ReconcileProposal() after the given delay.
   ManifestController(Caches* caches, CdsClient* cds, SharedState* state, Metrics* metrics,
-                     ManifestOptions options, Notify enqueue_status);
+                     ManifestOptions options, Notify enqueue_status,
+                     std::function<void(absl::Duration)> schedule_propose);
 
   absl::StatusOr<absl::Duration> Reconcile();
+  absl::StatusOr<absl::Duration> ReconcileProposal();
 
   // An informer delivered an event that can change the manifest, at `arrival`; the latency
-  // to the end of the reconcile that covers it is recorded (LatenciesMs()).
+  // to the end of the Reconcile() that covers it is recorded (LatenciesMs()).
   void NoteEvent(absl::Time arrival);
   std::vector<double> LatenciesMs() const;
   int64_t proposals() const;
   int64_t cds_calls() const;  // View and Propose attempts, failed ones included
 
+  // Events to record: (status key, type, reason, message). May be null.
   std::function<void(const std::string& key, const std::string& type, const std::string& reason,
                      const std::string& message)>
       on_event;
 
  private:
-  struct Gathered;
-  Gathered Gather() const;
-  void Compile(const Gathered& g, absl::Time now);
+  struct Cached {
+    std::string uid;
+    int64_t generation = 0;
+    std::shared_ptr<const manifest::Identity> identity;
+    std::shared_ptr<const manifest::Secret> secret;
+    std::shared_ptr<const manifest::Ingress> ingress;
+  };
+  struct Inputs {  // what Reconcile() gathered, for ReconcileProposal()
+    CompileParts parts;
+    std::map<std::string, int64_t> generations;  // status key -> generation
+    std::string managing;                        // the ConfidentialCluster compiled
+    uint64_t version = 0;                        // bumped whenever the inputs change
+  };
+
+  void Compile(const Inputs& in);
   absl::Status SyncWithCds(absl::Time now, absl::Duration* wake);
   absl::Status ReadCds(const std::string& hash, CdsView* view);
   void ApplyView(const CdsView& view);
@@ -76,14 +102,22 @@ class ManifestController {
   Metrics* metrics_;
   ManifestOptions options_;
   Notify enqueue_status_;
+  std::function<void(absl::Duration)> schedule_propose_;
 
-  // Reconcile-thread state (one worker).
-  std::string fingerprint_ = {};
-  bool compiled_once_ = false;
+  // Reconcile() only (one worker).
+  std::map<std::string, Cached> converted_;  // status key -> entry
+  std::string fingerprint_;
+
+  // Shared by both steps.
+  mutable std::mutex inputs_mu_;
+  Inputs inputs_;
+  absl::Time last_change_ = absl::InfinitePast();
+  absl::Time unproposed_since_ = absl::InfiniteFuture();  // first change not yet compiled
+
+  // ReconcileProposal() only (one worker).
+  uint64_t compiled_version_ = 0;
   std::string desired_hash_ = {};
   std::string acknowledged_hash_ = {};  // the CDS holds it (pending or active)
-  absl::Time last_change_ = absl::InfinitePast();
-  absl::Time unproposed_since_ = absl::InfiniteFuture();
   absl::Time next_poll_ = absl::InfinitePast();
   std::string active_hash_ = {};
   std::string last_cds_error_ = {};

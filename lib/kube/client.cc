@@ -1,6 +1,7 @@
 #include "lib/kube/client.h"
 
 #include <httplib.h>
+#include <poll.h>
 
 #include "lib/base/status.h"
 #include "lib/base/strings.h"
@@ -20,14 +21,29 @@ std::string Query(std::vector<std::pair<std::string, std::string>> params) {
   return q;
 }
 
+// An idle keep-alive connection has nothing to read: if its socket is readable (EOF, a TLS
+// close_notify) or in error, the server closed it, e.g. across an API server restart. Reusing
+// it would fail the next request for no reason of its own.
+bool IdleConnectionAlive(const httplib::SSLClient& c) {
+  if (!c.is_socket_open()) return true;  // not connected yet: connects on first use
+  pollfd p{c.socket(), POLLIN, 0};
+  return poll(&p, 1, 0) == 0;
+}
+
 }  // namespace
 
+struct Client::Roots {
+  std::vector<crypto::Certificate> certs;
+};
+
 absl::StatusOr<std::unique_ptr<Client>> Client::Create(KubeConfig config) {
+  auto roots = std::make_shared<Roots>();
   if (!config.ca_pem.empty()) {
-    RETURN_IF_ERROR(
-        Annotate(crypto::Certificate::FromPemBundle(config.ca_pem).status(), "kube CA"));
+    ASSIGN_OR_RETURN(roots->certs,
+                     Annotate(crypto::Certificate::FromPemBundle(config.ca_pem), "kube CA"));
   }
   std::unique_ptr<Client> c(new Client(std::move(config)));
+  c->roots_ = std::move(roots);
   ASSIGN_OR_RETURN(std::unique_ptr<httplib::SSLClient> probe, c->Connect());
   c->Release(std::move(probe));
   return c;
@@ -46,13 +62,13 @@ std::string Client::Path(const Resource& r, const std::string& ns, const std::st
   return p;
 }
 
-absl::StatusOr<std::unique_ptr<httplib::SSLClient>> Client::Connect() {
-  {
+absl::StatusOr<std::unique_ptr<httplib::SSLClient>> Client::Connect(bool reuse) {
+  if (reuse) {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!idle_.empty()) {
+    while (!idle_.empty()) {
       auto c = std::move(idle_.back());
       idle_.pop_back();
-      return c;
+      if (IdleConnectionAlive(*c)) return c;
     }
   }
   X509* cert = nullptr;
@@ -67,11 +83,9 @@ absl::StatusOr<std::unique_ptr<httplib::SSLClient>> Client::Connect() {
   }
   auto c = std::make_unique<httplib::SSLClient>(config_.host, config_.port, cert, key);
   if (!c->is_valid()) return absl::InternalError("kube client: TLS context setup failed");
-  if (!config_.ca_pem.empty()) {
-    ASSIGN_OR_RETURN(std::vector<crypto::Certificate> roots,
-                     crypto::Certificate::FromPemBundle(config_.ca_pem));
+  if (!roots_->certs.empty()) {
     X509_STORE* store = X509_STORE_new();  // owned by the client's SSL_CTX from here on
-    for (const auto& root : roots) X509_STORE_add_cert(store, root.x509());
+    for (const auto& root : roots_->certs) X509_STORE_add_cert(store, root.x509());
     c->set_ca_cert_store(store);
   }
   c->enable_server_certificate_verification(!config_.insecure_skip_verify);
@@ -86,7 +100,7 @@ absl::StatusOr<std::unique_ptr<httplib::SSLClient>> Client::Connect() {
 
 void Client::Release(std::unique_ptr<httplib::SSLClient> c) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (idle_.size() < 8) idle_.push_back(std::move(c));
+  if (idle_.size() < 32) idle_.push_back(std::move(c));
 }
 
 absl::StatusOr<json> Client::Do(const std::string& method, const std::string& path,

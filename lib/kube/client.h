@@ -119,12 +119,16 @@ class Client {
 
  private:
   explicit Client(KubeConfig config);
-  absl::StatusOr<std::unique_ptr<httplib::SSLClient>> Connect();
+  // A keep-alive connection from the pool, or a new one (`reuse` false: always new, for
+  // watches, whose connection ends with the stream).
+  absl::StatusOr<std::unique_ptr<httplib::SSLClient>> Connect(bool reuse = true);
   void Release(std::unique_ptr<httplib::SSLClient> c);
   absl::StatusOr<json> Do(const std::string& method, const std::string& path,
                           const std::string& body, const std::string& content_type);
 
   KubeConfig config_;
+  struct Roots;                        // the kubeconfig CA certificates, parsed once
+  std::shared_ptr<const Roots> roots_;
   std::mutex mu_;
   std::vector<std::unique_ptr<httplib::SSLClient>> idle_;
 };

@@ -67,28 +67,29 @@ void Informer::IndexLocked(const std::string& key, const json& obj, bool add) {
 
 void Informer::Apply(const std::string& type, const json& obj) {
   std::string key = ObjectKey(obj);
-  std::optional<json> old;
+  std::shared_ptr<const json> old, now;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (obj.contains("metadata")) rv_ = GetString(obj["metadata"], "resourceVersion", rv_);
     if (type == "BOOKMARK") return;
     if (auto it = cache_.find(key); it != cache_.end()) {
-      old = it->second;
-      IndexLocked(key, it->second, false);
+      old = std::move(it->second);
+      IndexLocked(key, *old, false);
       cache_.erase(it);
     }
     if (type != "DELETED") {
-      cache_[key] = obj;
-      IndexLocked(key, obj, true);
+      now = std::make_shared<const json>(obj);
+      cache_[key] = now;
+      IndexLocked(key, *now, true);
     }
   }
   for (const EventHandlers& h : handlers_) {
     if (type == "DELETED") {
       if (h.on_delete) h.on_delete(old ? *old : obj);
     } else if (old) {
-      if (h.on_update) h.on_update(*old, obj);
+      if (h.on_update) h.on_update(*old, *now);
     } else if (h.on_add) {
-      h.on_add(obj);
+      h.on_add(*now);
     }
   }
 }
@@ -101,16 +102,20 @@ absl::Status Informer::Relist() {
   if (!list.ok()) return list.status();
   std::map<std::string, json> fresh;
   for (const auto& item : (*list)["items"]) fresh[ObjectKey(item)] = item;
-  std::vector<json> gone;
+  std::vector<std::shared_ptr<const json>> gone;
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (const auto& [key, obj] : cache_) {
       if (!fresh.count(key)) gone.push_back(obj);
     }
   }
-  for (const json& obj : gone) Apply("DELETED", obj);
+  for (const auto& obj : gone) Apply("DELETED", *obj);
   for (const auto& [key, obj] : fresh) {
-    std::optional<json> cur = Get(key);
+    std::shared_ptr<const json> cur;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (auto it = cache_.find(key); it != cache_.end()) cur = it->second;
+    }
     if (!cur || *cur != obj) Apply(cur ? "MODIFIED" : "ADDED", obj);
   }
   std::lock_guard<std::mutex> lock(mu_);
@@ -163,12 +168,20 @@ std::optional<json> Informer::Get(const std::string& key) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = cache_.find(key);
   if (it == cache_.end()) return std::nullopt;
-  return it->second;
+  return *it->second;
 }
 
 std::vector<json> Informer::List() const {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<json> out;
+  for (const auto& [k, v] : cache_) out.push_back(*v);
+  return out;
+}
+
+std::vector<std::shared_ptr<const json>> Informer::Snapshot() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::shared_ptr<const json>> out;
+  out.reserve(cache_.size());
   for (const auto& [k, v] : cache_) out.push_back(v);
   return out;
 }
@@ -179,7 +192,7 @@ std::vector<json> Informer::Lookup(const std::map<std::string, std::set<std::str
   std::vector<json> out;
   auto it = index.find(value);
   if (it == index.end()) return out;
-  for (const std::string& key : it->second) out.push_back(cache_.at(key));
+  for (const std::string& key : it->second) out.push_back(*cache_.at(key));
   return out;
 }
 

@@ -13,6 +13,7 @@
 #include <condition_variable>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -56,6 +57,9 @@ class Informer {
 
   std::optional<json> Get(const std::string& key) const;
   std::vector<json> List() const;
+  // The cached objects without copying them (sorted by key); they never change once cached:
+  // an update replaces the pointer.
+  std::vector<std::shared_ptr<const json>> Snapshot() const;
   std::vector<json> ByNamespace(const std::string& ns) const;
   std::vector<json> ByOwner(const std::string& owner_uid) const;
   std::vector<json> ByLabel(const std::string& key, const std::string& value) const;
@@ -79,7 +83,7 @@ class Informer {
   std::vector<EventHandlers> handlers_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::map<std::string, json> cache_;
+  std::map<std::string, std::shared_ptr<const json>> cache_;
   std::map<std::string, std::set<std::string>> by_ns_, by_owner_, by_label_;
   std::string rv_ = {};
   bool synced_ = false;

@@ -48,7 +48,7 @@ absl::Status Client::Watch(const Resource& r, const std::string& ns, const Watch
   }
   httplib::Headers headers = {{"Accept", "application/json"}, {"User-Agent", "c8s-kube/0.1"}};
   if (!token->empty()) headers.emplace("Authorization", "Bearer " + *token);
-  absl::StatusOr<std::unique_ptr<httplib::SSLClient>> http = Connect();
+  absl::StatusOr<std::unique_ptr<httplib::SSLClient>> http = Connect(/*reuse=*/false);
   if (!http.ok()) return http.status();
   (*http)->set_read_timeout(o.timeout_seconds + 30, 0);
   (*http)->set_keep_alive(false);  // the stream ends with the connection

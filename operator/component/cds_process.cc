@@ -2,6 +2,7 @@
 
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -63,6 +64,7 @@ void CdsProcess::Start() {
   std::string listen = StrCat("127.0.0.1:", port_);
   pid_ = fork();
   if (pid_ == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive the test (it holds our stdout)
     std::string bin = c8s::testing::BinaryPath("bin/c8s-cds");
     execl(bin.c_str(), bin.c_str(), "--listen", listen.c_str(), "--state-dir",
           (dir_ + "/state").c_str(), "--simulate-own-evidence", "--port-file", port_file.c_str(),

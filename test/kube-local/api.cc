@@ -63,9 +63,9 @@ ApiError Api::Admit(const ResourceType& t, nlohmann::json* obj, const WriteOptio
                     bool status_only) {
   std::string name = (*obj)["metadata"].value("name", "");
   std::vector<FieldCause> causes = ValidateMetadata(*obj);
-  if (t.is_crd && t.schema.is_object() && status_only) {
+  if (t.is_crd && t.schema().is_object() && status_only) {
     nlohmann::json probe = *obj;
-    SchemaResult r = ApplySchema(t.schema, &probe);
+    SchemaResult r = ApplySchema(t.schema(), &probe);
     for (const FieldCause& c : r.causes) {
       if (c.field == "status" || c.field.rfind("status.", 0) == 0) causes.push_back(c);
     }
@@ -74,8 +74,8 @@ ApiError Api::Admit(const ResourceType& t, nlohmann::json* obj, const WriteOptio
     } else {
       obj->erase("status");
     }
-  } else if (t.is_crd && t.schema.is_object()) {
-    SchemaResult r = ApplySchema(t.schema, obj);
+  } else if (t.is_crd && t.schema().is_object()) {
+    SchemaResult r = ApplySchema(t.schema(), obj);
     if (!r.unknown_fields.empty()) {
       if (options.field_validation == "Strict") {
         std::string list;

@@ -142,8 +142,8 @@ std::optional<nlohmann::json> OpenApiV3GroupVersion(const Registry& registry,
     if (t.PathPrefix() != "/" + gv_path) continue;
     std::string def = DefinitionName(t);
     nlohmann::json schema =
-        t.schema.is_object()
-            ? t.schema
+        t.schema().is_object()
+            ? t.schema()
             : nlohmann::json{{"type", "object"}, {"x-kubernetes-preserve-unknown-fields", true}};
     schema["x-kubernetes-group-version-kind"] = nlohmann::json::array({Gvk(t)});
     schemas[def] = schema;

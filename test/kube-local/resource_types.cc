@@ -160,8 +160,9 @@ absl::Status Registry::RegisterCrd(const nlohmann::json& crd) {
     t.is_crd = true;
     t.has_status = v.contains("subresources") && v["subresources"].is_object() &&
                    v["subresources"].contains("status");
-    t.schema = v["schema"]["openAPIV3Schema"];
-    t.printer_columns = v.value("additionalPrinterColumns", nlohmann::json());
+    t.schema_doc = std::make_shared<const nlohmann::json>(v["schema"]["openAPIV3Schema"]);
+    t.printer_columns_doc = std::make_shared<const nlohmann::json>(
+        v.value("additionalPrinterColumns", nlohmann::json()));
     Add(std::move(t));
   }
   return absl::OkStatus();

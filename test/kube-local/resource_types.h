@@ -8,6 +8,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -30,8 +31,18 @@ struct ResourceType {
   bool is_crd = false;
   std::vector<std::string> short_names;
   std::vector<std::string> categories;
-  nlohmann::json schema;           // openAPIV3Schema of a CRD version; null for built-ins
-  nlohmann::json printer_columns;  // additionalPrinterColumns (array), may be null
+  // openAPIV3Schema of a CRD version (null for built-ins) and its additionalPrinterColumns
+  // (may be null). Shared, not copied: every request looks its type up.
+  std::shared_ptr<const nlohmann::json> schema_doc;
+  std::shared_ptr<const nlohmann::json> printer_columns_doc;
+  const nlohmann::json& schema() const { return schema_doc ? *schema_doc : Null(); }
+  const nlohmann::json& printer_columns() const {
+    return printer_columns_doc ? *printer_columns_doc : Null();
+  }
+  static const nlohmann::json& Null() {
+    static const nlohmann::json kNull;
+    return kNull;
+  }
 
   std::string ApiVersion() const { return group.empty() ? version : group + "/" + version; }
   // "/api/v1" or "/apis/<group>/<version>".

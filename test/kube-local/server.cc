@@ -62,6 +62,9 @@ absl::Status Server::Start() {
   int threads = options_.threads;
   http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   http_->set_keep_alive_timeout(30);
+  // cpp-httplib closes a connection after 5 requests by default; API servers keep client
+  // connections open, and every new one costs clients a TLS handshake.
+  http_->set_keep_alive_max_count(1 << 20);
   http_->set_tcp_nodelay(true);
   http_->set_read_timeout(30, 0);
   auto handler = [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); };

@@ -147,7 +147,7 @@ nlohmann::json ToTable(const ResourceType& t, const std::vector<nlohmann::json>&
                      {"format", "name"},
                      {"priority", 0},
                      {"description", "Name must be unique within a namespace."}});
-  nlohmann::json printer = t.printer_columns;
+  nlohmann::json printer = t.printer_columns();
   if (!printer.is_array() || printer.empty()) {
     printer = nlohmann::json::array();
     if (t.resource == "namespaces" || t.resource == "pods") {

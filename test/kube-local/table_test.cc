@@ -31,11 +31,11 @@ TEST_CASE("table rows follow the printer columns", "[unit]") {
   t.group = "c8s.dev";
   t.version = "v1alpha1";
   t.kind = "ConfidentialCluster";
-  t.printer_columns = nlohmann::json::parse(R"([
+  t.printer_columns_doc = std::make_shared<const nlohmann::json>(nlohmann::json::parse(R"([
     {"name": "Ready", "type": "string", "jsonPath": ".status.conditions[?(@.type==\"Ready\")].status"},
     {"name": "Replicas", "type": "integer", "jsonPath": ".spec.replicas", "priority": 1},
     {"name": "Phase", "type": "string", "jsonPath": ".status.phase"},
-    {"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"}])");
+    {"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"}])"));
   nlohmann::json table = ToTable(t, {kObj}, "42", "");
   CHECK(table["kind"] == "Table");
   REQUIRE(table["columnDefinitions"].size() == 5);

@@ -1,5 +1,8 @@
 #include "test/kube-local/validation.h"
 
+#include <map>
+#include <memory>
+#include <mutex>
 #include <regex>
 
 #include "lib/base/strings.h"
@@ -7,6 +10,23 @@
 
 namespace c8s::kubelocal {
 namespace {
+
+// Compiling a std::regex costs far more than matching it, and CRD schemas repeat the same few
+// patterns on every write: compile each once (null when std::regex refuses it).
+std::shared_ptr<const std::regex> CompiledPattern(const std::string& pattern) {
+  static std::mutex mu;
+  static std::map<std::string, std::shared_ptr<const std::regex>> cache;
+  std::lock_guard<std::mutex> lock(mu);
+  auto it = cache.find(pattern);
+  if (it != cache.end()) return it->second;
+  std::shared_ptr<const std::regex> re;
+  try {  // std::regex reports a bad pattern only by throwing.
+    re = std::make_shared<const std::regex>(pattern, std::regex::ECMAScript);
+  } catch (const std::regex_error&) {
+  }
+  if (cache.size() < 4096) cache.emplace(pattern, re);
+  return re;
+}
 
 std::string Join(const std::string& path, const std::string& key) {
   return path.empty() ? key : path + "." + key;
@@ -90,14 +110,8 @@ void WalkScalar(const nlohmann::json& schema, nlohmann::json* v, const std::stri
                                  schema["minLength"].dump() + " chars long"});
     }
     if (schema.contains("pattern") && schema["pattern"].is_string()) {
-      std::regex re;
-      bool compiled = true;
-      try {  // std::regex reports a bad pattern only by throwing.
-        re = std::regex(schema["pattern"].get<std::string>(), std::regex::ECMAScript);
-      } catch (const std::regex_error&) {
-        compiled = false;
-      }
-      if (compiled && !std::regex_search(s, re)) {
+      std::shared_ptr<const std::regex> re = CompiledPattern(schema["pattern"].get<std::string>());
+      if (re != nullptr && !std::regex_search(s, *re)) {
         out->causes.push_back({"FieldValueInvalid", path,
                                "Invalid value: " + Shown(*v) + ": should match '" +
                                    schema["pattern"].get<std::string>() + "'"});

@@ -3,7 +3,7 @@
 // required fields, enums, bounds, lengths and patterns. CEL rules
 // (x-kubernetes-validations) are not evaluated (README).
 //
-//   SchemaResult r = ApplySchema(type.schema, &object);
+//   SchemaResult r = ApplySchema(type.schema(), &object);
 //   if (!r.causes.empty()) return Invalid(type, name, r.causes);
 #pragma once
 
