@@ -177,6 +177,19 @@ TEST_CASE("cds: a proposal before the claim is only stored, never activated", "[
   CHECK(!p->activated);
   CHECK(!w.cds->Attestation().claimed);
   CHECK(Msg(w.cds->Propose("{}").status()).rfind("manifest: ", 0) == 0);
+
+  // Restarted before anyone claimed it: it reopens with the proposal still pending.
+  auto again = Cds::Open(w.seed, &w.storage, {}, w.clock, nullptr);
+  REQUIRE(again.ok());
+  CHECK(!(*again)->Attestation().claimed);
+  CHECK((*again)->ca_certificate().ToDer() == w.cds->ca_certificate().ToDer());
+}
+
+TEST_CASE("cds: a CDS restarted before its first claim or proposal opens", "[unit]") {
+  World w;
+  auto again = Cds::Open(w.seed, &w.storage, {}, w.clock, nullptr);
+  REQUIRE(again.ok());
+  CHECK(!(*again)->Attestation().claimed);
 }
 
 TEST_CASE("cds: corrupted or foreign storage refuses to open", "[unit]") {

@@ -180,10 +180,13 @@ absl::StatusOr<ManifestLog> ManifestLog::FromJson(const nlohmann::json& doc, std
     auto it = log.manifests_.find(std::string(h));
     return it == log.manifests_.end() ? nullptr : it->second.manifest.get();
   };
-  absl::StatusOr<manifest::HistoryHead> head =
-      manifest::VerifyHistory(log.history_, ca_public_key, lookup);
-  if (!head.ok()) return Annotate(head.status(), "manifest log: stored history");
-  log.head_hash_ = head->entry_hash;
+  // An unclaimed CDS stores an empty history (nothing active yet): nothing to verify.
+  if (!log.history_.empty()) {
+    absl::StatusOr<manifest::HistoryHead> head =
+        manifest::VerifyHistory(log.history_, ca_public_key, lookup);
+    if (!head.ok()) return Annotate(head.status(), "manifest log: stored history");
+    log.head_hash_ = head->entry_hash;
+  }
   for (const auto& text : doc["pending"]) {
     if (!text.is_string()) return absl::DataLossError("manifest log: pending is not a string");
     ASSIGN_OR_RETURN(StoredManifest m, ParseStored(text.get<std::string>()));

@@ -4,7 +4,6 @@
 
 #include "lib/base/status.h"
 #include "lib/base/strings.h"
-#include "lib/crypto/hash.h"
 #include "lib/crypto/jcs.h"
 #include "lib/manifest/parse.h"
 #include "lib/manifest/serialize.h"
@@ -124,8 +123,7 @@ manifest::Identity IdentityEntry(const json& obj) {
   manifest::Identity id;
   id.ref = Ref(obj);
   id.selector.labels = StringMap(Field(Field(spec, "selector"), "labels"));
-  for (const json& c :
-       Array(spec, "containers")) {
+  for (const json& c : Array(spec, "containers")) {
     manifest::Container mc;
     mc.image = Str(c, "image");
     if (Field(c, "args").is_array()) mc.args = Strings(c, "args");
@@ -137,8 +135,7 @@ manifest::Identity IdentityEntry(const json& obj) {
   id.runtime.host_network = Bool(rt, "hostNetwork", false);
   id.runtime.host_pid = Bool(rt, "hostPID", false);
   id.runtime.host_ipc = Bool(rt, "hostIPC", false);
-  for (const json& hp :
-       Array(rt, "hostPaths")) {
+  for (const json& hp : Array(rt, "hostPaths")) {
     id.runtime.host_paths.push_back({Str(hp, "path"), Bool(hp, "readOnly", true)});
   }
   id.runtime.devices = Strings(rt, "devices");
@@ -282,14 +279,13 @@ absl::StatusOr<Compiled> CompileFromParts(const CompileParts& in) {
   // (sorted by ref) first, so which one is dropped does not depend on the input order.
   while (true) {
     manifest::Normalize(&m);
-    // ValidateManifest, CanonicalBytes and ManifestHash each serialize the model; this is
-    // what they compute (lib/manifest parse.cc, serialize.cc) with one ToJson and one
-    // canonicalization, which matters at thousands of identities.
+    // ValidateManifest, CanonicalBytes and ManifestHash would each serialize the model; at
+    // thousands of identities one ToJson shared by the three steps matters.
     nlohmann::json doc = manifest::ToJson(m);
-    absl::Status s = manifest::ParseManifestJson(doc).status();
+    absl::Status s = manifest::ParseManifestJson(doc).status();  // = ValidateManifest(m)
     if (s.ok()) {
-      ASSIGN_OR_RETURN(out.canonical, crypto::CanonicalJson(doc));
-      out.hash = crypto::Sha256Prefixed(AsBytes(out.canonical));
+      ASSIGN_OR_RETURN(out.canonical, crypto::CanonicalJson(doc));  // = CanonicalBytes(m)
+      out.hash = manifest::ManifestHashOfCanonical(out.canonical);
       break;
     }
     auto [list, index] = Culprit(ToStd(s.message()));

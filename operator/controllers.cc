@@ -52,9 +52,10 @@ Controllers::Controllers(kube::Client* client, CdsClient* cds, Metrics* metrics,
       options_(std::move(options)),
       caches_(client),
       events_(client, "c8s-operator", options_.identity),
-      manifest_(&caches_, cds, &state_, metrics, options_.manifest,
-                [this](const std::string& key) { status_ctl_->Enqueue(key); },
-                [this](absl::Duration d) { propose_ctl_->EnqueueAfter(kProposeKey, d); }),
+      manifest_(
+          &caches_, cds, &state_, metrics, options_.manifest,
+          [this](const std::string& key) { status_ctl_->Enqueue(key); },
+          [this](absl::Duration d) { propose_ctl_->EnqueueAfter(kProposeKey, d); }),
       status_(client, &caches_, &state_, metrics),
       cluster_(client, &caches_, &state_, metrics,
                [this](const std::string& key) { status_ctl_->Enqueue(key); }) {

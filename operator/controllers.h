@@ -1,6 +1,6 @@
 // Everything the leader runs: the informer caches, the reconcilers (cluster, manifest and its
-// proposal step, status) on their work queues, and the event handlers that connect them. Created when
-// leadership is won, stopped and destroyed when it is lost; nothing survives a term but what
+// proposal step, status) on their work queues, and the event handlers that connect them. Created
+// when leadership is won, stopped and destroyed when it is lost; nothing survives a term but what
 // the API server and the CDS hold, so a new leader converges from scratch.
 //
 //   Controllers c(client, cds, &metrics, options);

@@ -27,28 +27,51 @@ struct GrpcCdsClient::Stub {
   std::unique_ptr<v1::Manifest::Stub> manifest;
 };
 
+struct GrpcCdsClient::Dialer {
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
+  grpc::ChannelArguments args;
+};
+
 absl::StatusOr<std::unique_ptr<GrpcCdsClient>> GrpcCdsClient::Create(
     const GrpcCdsOptions& options) {
   if (options.target.empty()) return absl::InvalidArgumentError("CDS address is empty");
   ASSIGN_OR_RETURN(crypto::Certificate ca,
                    Annotate(crypto::Certificate::FromPem(options.ca_pem), "CDS CA certificate"));
   auto verifier = std::make_shared<crypto::CaPeerVerifier>(std::move(ca), Clock::Real());
-  grpc::ChannelArguments args;
-  args.SetMaxReceiveMessageSize(16 << 20);
-  // Reconnect attempts of a broken channel stay short: the reconciler decides when to retry.
-  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
-  auto stub = std::make_unique<Stub>();
-  stub->channel = grpc::CreateCustomChannel(
-      options.target, crypto::MakeGrpcChannelCredentials(std::nullopt, verifier), args);
-  stub->manifest = v1::Manifest::NewStub(stub->channel);
-  return std::unique_ptr<GrpcCdsClient>(new GrpcCdsClient(options, std::move(stub)));
+  auto dialer = std::make_unique<Dialer>();
+  dialer->credentials = crypto::MakeGrpcChannelCredentials(std::nullopt, verifier);
+  dialer->args.SetMaxReceiveMessageSize(16 << 20);
+  // A channel of our own (not the process-wide subchannel pool): when it is replaced after a
+  // failure, the new one really connects anew.
+  dialer->args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  return std::unique_ptr<GrpcCdsClient>(new GrpcCdsClient(options, std::move(dialer)));
 }
 
-GrpcCdsClient::GrpcCdsClient(GrpcCdsOptions options, std::unique_ptr<Stub> stub)
-    : options_(std::move(options)), stub_(std::move(stub)) {}
+GrpcCdsClient::GrpcCdsClient(GrpcCdsOptions options, std::unique_ptr<Dialer> dialer)
+    : options_(std::move(options)), dialer_(std::move(dialer)) {}
 
 GrpcCdsClient::~GrpcCdsClient() = default;
+
+std::shared_ptr<GrpcCdsClient::Stub> GrpcCdsClient::Connection() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (stub_ == nullptr) {
+    auto stub = std::make_shared<Stub>();
+    stub->channel = grpc::CreateCustomChannel(options_.target, dialer_->credentials, dialer_->args);
+    stub->manifest = v1::Manifest::NewStub(stub->channel);
+    stub_ = std::move(stub);
+  }
+  return stub_;
+}
+
+// A gRPC channel whose connection failed waits out gRPC's own reconnect backoff (seconds,
+// growing) and fails every call meanwhile with the old error, even once the CDS is back. The
+// reconciler already paces its retries (ManifestOptions::cds_backoff), so an unreachable CDS
+// costs the channel: the next call dials a new one.
+void GrpcCdsClient::Dropped(const grpc::Status& s, const std::shared_ptr<Stub>& used) {
+  if (s.error_code() != grpc::StatusCode::UNAVAILABLE) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (stub_ == used) stub_.reset();
+}
 
 absl::StatusOr<ProposeResult> GrpcCdsClient::Propose(const std::string& canonical_json) {
   grpc::ClientContext ctx;
@@ -56,18 +79,23 @@ absl::StatusOr<ProposeResult> GrpcCdsClient::Propose(const std::string& canonica
   v1::ProposeRequest req;
   req.set_manifest_json(canonical_json);
   v1::ProposeResponse resp;
-  RETURN_IF_ERROR(FromGrpc(stub_->manifest->Propose(&ctx, req, &resp), "Propose", target()));
+  std::shared_ptr<Stub> stub = Connection();
+  grpc::Status s = stub->manifest->Propose(&ctx, req, &resp);
+  Dropped(s, stub);
+  RETURN_IF_ERROR(FromGrpc(s, "Propose", target()));
   return ProposeResult{resp.manifest_hash(), resp.state() == "Active",
                        static_cast<int64_t>(resp.generation())};
 }
 
 absl::StatusOr<CdsView> GrpcCdsClient::View(const std::string& pending_hash) {
+  std::shared_ptr<Stub> stub = Connection();
   CdsView view;
   {
     grpc::ClientContext ctx;
     ctx.set_deadline(absl::ToChronoTime(absl::Now() + options_.deadline));
     v1::GetActiveResponse resp;
-    grpc::Status s = stub_->manifest->GetActive(&ctx, {}, &resp);
+    grpc::Status s = stub->manifest->GetActive(&ctx, {}, &resp);
+    Dropped(s, stub);
     if (s.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
       view.claimed = false;  // "not claimed: no active manifest"
     } else {
@@ -84,7 +112,8 @@ absl::StatusOr<CdsView> GrpcCdsClient::View(const std::string& pending_hash) {
     v1::GetPendingRequest req;
     req.set_manifest_hash(pending_hash);
     v1::GetPendingResponse resp;
-    grpc::Status s = stub_->manifest->GetPending(&ctx, req, &resp);
+    grpc::Status s = stub->manifest->GetPending(&ctx, req, &resp);
+    Dropped(s, stub);
     if (s.error_code() != grpc::StatusCode::NOT_FOUND) {
       RETURN_IF_ERROR(FromGrpc(s, "GetPending", target()));
       view.pending = resp.manifest_hash() == pending_hash;

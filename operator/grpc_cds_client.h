@@ -2,7 +2,8 @@
 // to the pinned CDS CA (the one `c8sctl verify` pinned). The operator presents no client
 // certificate: Propose, GetPending and GetActive are open calls, and the operator holds no key.
 // Every call has a deadline and fails fast while the CDS is unreachable (no wait-for-ready),
-// so the reconciler's backoff, not gRPC's, paces the retries.
+// so the reconciler's backoff, not gRPC's, paces the retries; a call that finds the CDS
+// unavailable drops the channel, and the next one dials afresh.
 //
 //   ASSIGN_OR_RETURN(auto cds, GrpcCdsClient::Create({.target = "c8s-cds.c8s-system:7443",
 //                                                     .ca_pem = pinned_ca}));
@@ -10,11 +11,16 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "operator/cds_client.h"
+
+namespace grpc {
+class Status;
+}
 
 namespace c8s::op {
 
@@ -35,9 +41,15 @@ class GrpcCdsClient : public CdsClient {
 
  private:
   struct Stub;
-  GrpcCdsClient(GrpcCdsOptions options, std::unique_ptr<Stub> stub);
+  struct Dialer;  // credentials and channel arguments
+  GrpcCdsClient(GrpcCdsOptions options, std::unique_ptr<Dialer> dialer);
+  std::shared_ptr<Stub> Connection();
+  void Dropped(const grpc::Status& status, const std::shared_ptr<Stub>& used);
+
   GrpcCdsOptions options_;
-  std::unique_ptr<Stub> stub_;
+  std::unique_ptr<Dialer> dialer_;
+  std::mutex mu_;
+  std::shared_ptr<Stub> stub_;  // null: dial on the next call
 };
 
 }  // namespace c8s::op

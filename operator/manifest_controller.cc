@@ -138,8 +138,8 @@ absl::StatusOr<absl::Duration> ManifestController::Reconcile() {
       last_change_ = now;
       if (unproposed_since_ == absl::InfiniteFuture()) unproposed_since_ = now;
     }
-    delay = ProposeDelay(last_change_, unproposed_since_, options_.settle, options_.max_settle,
-                         now);
+    delay =
+        ProposeDelay(last_change_, unproposed_since_, options_.settle, options_.max_settle, now);
   }
   if (changed) schedule_propose_(delay);
   absl::Time done = absl::Now();
@@ -361,8 +361,8 @@ absl::StatusOr<absl::Duration> ManifestController::ReconcileProposal() {
     std::lock_guard<std::mutex> lock(inputs_mu_);
     if (inputs_.version == 0) return absl::ZeroDuration();  // nothing gathered yet
     if (inputs_.version != compiled_version_) {
-      absl::Duration delay = ProposeDelay(last_change_, unproposed_since_, options_.settle,
-                                          options_.max_settle, now);
+      absl::Duration delay =
+          ProposeDelay(last_change_, unproposed_since_, options_.settle, options_.max_settle, now);
       if (delay > absl::ZeroDuration()) return delay;
       in = inputs_;  // entries are shared pointers: a cheap copy
       unproposed_since_ = absl::InfiniteFuture();

@@ -114,12 +114,11 @@ absl::StatusOr<RunResult> RunOnce(const RunOptions& o) {
 
   const kube::Resource namespaces{"", "v1", "namespaces", false};
   for (const char* ns : {"shop", "c8s-system"}) {
-    RETURN_IF_ERROR(client
-                        ->Create(namespaces, "",
-                                 {{"apiVersion", "v1"},
-                                  {"kind", "Namespace"},
-                                  {"metadata", {{"name", ns}}}})
-                        .status());
+    RETURN_IF_ERROR(
+        client
+            ->Create(namespaces, "",
+                     {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", ns}}}})
+            .status());
   }
   ASSIGN_OR_RETURN(crypto::PrivateKey owner, crypto::PrivateKey::Generate(crypto::KeyType::kP256));
   ASSIGN_OR_RETURN(json ccl, Sample(o.source_dir, "10-confidentialcluster.yaml"));
@@ -161,9 +160,8 @@ absl::StatusOr<RunResult> RunOnce(const RunOptions& o) {
       return false;
     });
     if (!ok) {
-      return absl::DeadlineExceededError(
-          StrCat("no proposal with ", identities, " identities within ",
-                 absl::FormatDuration(timeout)));
+      return absl::DeadlineExceededError(StrCat(
+          "no proposal with ", identities, " identities within ", absl::FormatDuration(timeout)));
     }
     for (const auto& [t, n] : proposals.seen) {
       if (n == identities) return t;

@@ -25,11 +25,11 @@ struct RunResult {
   double create_seconds = 0;  // the creates alone (a floor for seconds_to_proposal)
   double reconcile_p50_ms = 0, reconcile_p99_ms = 0, reconcile_max_ms = 0;
   size_t latency_samples = 0;
-  int proposals = 0;             // during the creates, the final one included
-  double compile_ms = 0;         // one compile of the final N objects, thread CPU (baseline)
-  double propose_ms = 0;         // one Propose of the final manifest to the CDS (baseline)
-  double cpu_seconds = 0;        // this process (kube-local + operator + writers)
-  double cds_cpu_seconds = 0;    // the c8s-cds child
+  int proposals = 0;           // during the creates, the final one included
+  double compile_ms = 0;       // one compile of the final N objects, thread CPU (baseline)
+  double propose_ms = 0;       // one Propose of the final manifest to the CDS (baseline)
+  double cpu_seconds = 0;      // this process (kube-local + operator + writers)
+  double cds_cpu_seconds = 0;  // the c8s-cds child
   size_t manifest_bytes = 0;
 };
 

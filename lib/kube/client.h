@@ -127,7 +127,7 @@ class Client {
                           const std::string& body, const std::string& content_type);
 
   KubeConfig config_;
-  struct Roots;                        // the kubeconfig CA certificates, parsed once
+  struct Roots;  // the kubeconfig CA certificates, parsed once
   std::shared_ptr<const Roots> roots_;
   std::mutex mu_;
   std::vector<std::unique_ptr<httplib::SSLClient>> idle_;

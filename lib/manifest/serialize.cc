@@ -166,7 +166,11 @@ absl::StatusOr<std::string> CanonicalBytes(const Manifest& manifest) {
 
 absl::StatusOr<std::string> ManifestHash(const Manifest& manifest) {
   ASSIGN_OR_RETURN(std::string canon, CanonicalBytes(manifest));
-  return crypto::Sha256Prefixed(AsBytes(canon));
+  return ManifestHashOfCanonical(canon);
+}
+
+std::string ManifestHashOfCanonical(std::string_view canonical) {
+  return crypto::Sha256Prefixed(AsBytes(canonical));
 }
 
 std::string PrettyJson(const nlohmann::json& doc) {

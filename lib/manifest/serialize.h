@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 #include "absl/status/statusor.h"
 #include "lib/manifest/model.h"
@@ -26,6 +27,8 @@ nlohmann::json ToJson(const std::vector<EgressRule>& egress);
 // RFC 8785 bytes of ToJson(manifest). Fails only for integers outside ±2^53.
 absl::StatusOr<std::string> CanonicalBytes(const Manifest& manifest);
 absl::StatusOr<std::string> ManifestHash(const Manifest& manifest);
+// manifestHash of bytes that are already canonical (callers that keep CanonicalBytes).
+std::string ManifestHashOfCanonical(std::string_view canonical);
 // Indented JSON for people (c8sctl output, fixtures); not what is hashed.
 std::string PrettyJson(const nlohmann::json& doc);
 
