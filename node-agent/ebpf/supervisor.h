@@ -7,11 +7,12 @@
 //   * attaches the uplink programs to every uplink and the pod programs to every pod host-side
 //     interface, also to those that appear later (rtnetlink RTM_NEWLINK/RTM_DELLINK and route
 //     changes, plus a periodic rescan as a safety net);
-//   * reads the ring buffer of denied flows and writes rate-limited log lines
-//     `msg="egress denied" event=egress_denied dir=... pod=<cgroup id> src=... dst=... reason=...`;
+//   * reads the ring buffer of denied flows and writes rate-limited log lines (deny_log.h)
+//     `msg="flow denied" event=egress_denied dir=... pod=... proto=... src=... dst=... reason=...`;
 //   * checks that our TCX programs still run first on every hook (displacement: metric + log).
 // ApplyBundle() compiles a verified bundle and switches the maps atomically (PolicyMaps::Apply).
 // MetricsText() returns Prometheus text exposition; the agent serves it on /metrics.
+// `c8s-node-agent bpf run` hosts it in the foreground (docs/ebpf.md, "Supervisor").
 // Stop() ends the thread and leaves everything attached and pinned (fail closed); only
 // Uninstall() detaches.
 //
