@@ -139,7 +139,8 @@ absl::StatusOr<RunResult> RunOnce(const RunOptions& o) {
     proposals.last_hash = hash;
     proposals.cv.notify_all();
   };
-  op::Operator op(client.get(), cds_client.get(), oo);
+  auto operator_owner = std::make_unique<op::Operator>(client.get(), cds_client.get(), oo);
+  op::Operator& op = *operator_owner;
   std::atomic<bool> stop{false};
   std::thread runner([&] { op.Run(&stop); });
   struct Join {
@@ -253,6 +254,11 @@ absl::StatusOr<RunResult> RunOnce(const RunOptions& o) {
   stop = true;
   runner.join();
   r.cds_cpu_seconds = cds->Stop();
+  // Close the clients' keep-alive connections first: the server's connection threads would
+  // otherwise wait out their idle timeout (30 s) before Stop() returns.
+  operator_owner.reset();
+  writers.clear();
+  client.reset();
   cluster.Stop();
   return r;
 }
