@@ -23,7 +23,12 @@ ReportData NodeReportData(ByteSpan challenge, ByteSpan csr_spki_der) {
 ReportData PodReportData(std::string_view image_digest, std::string_view pod_ref,
                          const ReportData& role_binding) {
   Bytes h = crypto::Sha256(role_binding);
-  return BindReportData(kLabelPod, {AsBytes(image_digest), AsBytes(pod_ref), h});
+  return PodReportDataFromHash(image_digest, pod_ref, h);
+}
+
+ReportData PodReportDataFromHash(std::string_view image_digest, std::string_view pod_ref,
+                                 ByteSpan role_binding_hash) {
+  return BindReportData(kLabelPod, {AsBytes(image_digest), AsBytes(pod_ref), role_binding_hash});
 }
 
 ReportData CdsRoleBinding(ByteSpan nonce, ByteSpan ca_cert_der, ByteSpan sealing_spki_der) {

@@ -29,6 +29,10 @@ ReportData NodeReportData(ByteSpan challenge, ByteSpan csr_spki_der);
 // bindings below when a pod (CDS, ingress) attests through its node.
 ReportData PodReportData(std::string_view image_digest, std::string_view pod_ref,
                          const ReportData& role_binding);
+// The same when the caller hands over H(role binding) itself (32 bytes), as pods do in the
+// node agent's GetEvidence: the agent never sees the role binding's inputs.
+ReportData PodReportDataFromHash(std::string_view image_digest, std::string_view pod_ref,
+                                 ByteSpan role_binding_hash);
 // c8s/cds/v1: SHA-512(label || nonce || H(CA cert DER) || H(sealing key SPKI DER)).
 ReportData CdsRoleBinding(ByteSpan nonce, ByteSpan ca_cert_der, ByteSpan sealing_spki_der);
 // c8s/replica/v1: SHA-512(label || TLS exporter "EXPORTER-c8s-replica", 32 bytes).

@@ -4,6 +4,8 @@
 
 #include <catch2/catch_test_macros.hpp>
 
+#include "lib/crypto/hash.h"
+
 namespace c8s::attest {
 namespace {
 
@@ -29,6 +31,9 @@ TEST_CASE("c8s/cds/v1 wrapped in c8s/pod/v1", "[unit]") {
   CHECK(HexEncode(ToBytes(pod)) ==
         "36d927b7ff89610050571a6903d0f17de27591a8b84528427ab18c5f4bb10fb372924a32d76bfca7a976"
         "9c8adbd13b1d86cb399068a309b46936e630bd47f5db");
+  // The agent's form, given H(role binding) by the pod: the same bytes.
+  CHECK(PodReportDataFromHash("sha256:" + std::string(64, '0'), "c8s-system/cds-0",
+                              crypto::Sha256(ToBytes(cds))) == pod);
 }
 
 TEST_CASE("c8s/replica/v1", "[unit]") {

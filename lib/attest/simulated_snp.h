@@ -83,6 +83,15 @@ class SimulatedSnp : public EvidenceProvider {
   const Bytes& VekDer() const { return vek_der_; }
   const SimulatedSnpConfig& config() const { return config_; }
 
+  // The simulated platform's identity (VEK and ARK keys, ARK/ASK/VEK certificates) as PEM text,
+  // so that a restarted simulated node presents the same chain to a verifier that already
+  // trusts its ARK (development node agents keep it in their state directory). Secret.
+  std::string ExportState() const;
+  // Restores ExportState() output; `config` must be the one the state was created with (the
+  // VEK certificate carries its TCB and chip ID).
+  static absl::StatusOr<std::unique_ptr<SimulatedSnp>> FromState(const SimulatedSnpConfig& config,
+                                                                 std::string_view state);
+
   // Writes report.bin, vcek.der (or vlek.der), cert_chain.pem (ASK then ARK) and
   // roots/sim_ark.pem (the simulated root, for `c8sctl evidence verify --roots DIR/roots`).
   absl::Status WriteToDirectory(const std::string& dir, const ReportData& report_data);

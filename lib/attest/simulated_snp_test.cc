@@ -226,5 +226,26 @@ TEST_CASE("optional CRL check: revoked VCEK, revoked ASK, stale and foreign CRLs
   CHECK(KindOf(VerifySnpEvidence(ev, opt).status()) == "certificate");
 }
 
+TEST_CASE("simulated chain survives a restart through its exported state", "[unit]") {
+  auto sim = SimulatedSnp::Create({});
+  REQUIRE(sim.ok());
+  std::string state = (*sim)->ExportState();
+  auto again = SimulatedSnp::FromState({}, state);
+  REQUIRE(again.ok());
+  CHECK((*again)->ArkPem() == (*sim)->ArkPem());
+  auto ev = (*again)->GetEvidence(Rd(7));
+  REQUIRE(ev.ok());
+  auto claims = VerifySnpEvidence(*ev, SimOptions(**sim));  // the old root still verifies it
+  INFO(claims.status().ToString());
+  CHECK(claims.ok());
+  CHECK(SimulatedSnp::FromState({}, "junk").status().message() ==
+        "simulated SNP state: expected the VEK and ARK private keys first");
+  auto other = SimulatedSnp::Create({});
+  std::string mixed = (*other)->ExportState().substr(0, state.find("-----BEGIN CERTIFICATE-----")) +
+                      state.substr(state.find("-----BEGIN CERTIFICATE-----"));
+  CHECK(SimulatedSnp::FromState({}, mixed).status().message() ==
+        "simulated SNP state: the keys do not belong to the ARK and VEK certificates");
+}
+
 }  // namespace
 }  // namespace c8s::attest
