@@ -12,7 +12,7 @@ base_pkgs=(
   nlohmann-json3-dev libcpp-httplib-dev libyaml-cpp-dev libcli11-dev
   libelf-dev zlib1g-dev
   clang-19 libfuzzer-19-dev libclang-rt-19-dev llvm-19
-  iproute2 tcpdump runc
+  iproute2 tcpdump runc busybox-static
   golang-go golang-github-containerd-ttrpc-dev
 )
 # Packages we need newer than bookworm has: TCX links and current BPF enums, Catch2 v3.
