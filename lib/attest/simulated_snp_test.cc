@@ -64,25 +64,25 @@ TEST_CASE("golden simulated report matches the hand-written layout", "[unit]") {
   auto fill = [&want](size_t off, size_t n, uint8_t v) {
     for (size_t i = 0; i < n; ++i) want[off + i] = v;
   };
-  put(0x000, {0x03, 0, 0, 0});                      // VERSION 3
-  put(0x004, {0x09, 0, 0, 0});                      // GUEST_SVN
-  put(0x008, {0x00, 0x00, 0x03, 0, 0, 0, 0, 0});    // POLICY 0x30000
-  put(0x030, {0x02, 0, 0, 0});                      // VMPL 2
-  put(0x034, {0x01, 0, 0, 0});                      // SIGNATURE_ALGO 1
-  put(0x038, {0x07, 0x01, 0, 0, 0, 0, 0x15, 0x54}); // CURRENT_TCB Genoa layout
-  put(0x040, {0x03, 0, 0, 0, 0, 0, 0, 0});          // PLATFORM_INFO
-  put(0x048, {0x00, 0, 0, 0});                      // KEY_INFO: VCEK
-  fill(0x050, 64, 0xee);                            // REPORT_DATA
-  fill(0x090, 48, 0xab);                            // MEASUREMENT
-  fill(0x0C0, 32, 0xcd);                            // HOST_DATA
-  fill(0x140, 32, 0x01);                            // REPORT_ID
-  fill(0x160, 32, 0xff);                            // REPORT_ID_MA
-  put(0x180, {0x07, 0x01, 0, 0, 0, 0, 0x15, 0x54}); // REPORTED_TCB
-  put(0x188, {0x19, 0x11, 0x01});                   // CPUID Genoa
-  fill(0x1A0, 64, 0x11);                            // CHIP_ID
-  put(0x1E0, {0x07, 0x01, 0, 0, 0, 0, 0x15, 0x54}); // COMMITTED_TCB
-  put(0x1E8, {0x23, 55, 1, 0, 0x23, 55, 1, 0});     // CURRENT / COMMITTED build.minor.major
-  put(0x1F0, {0x07, 0x01, 0, 0, 0, 0, 0x15, 0x54}); // LAUNCH_TCB
+  put(0x000, {0x03, 0, 0, 0});                       // VERSION 3
+  put(0x004, {0x09, 0, 0, 0});                       // GUEST_SVN
+  put(0x008, {0x00, 0x00, 0x03, 0, 0, 0, 0, 0});     // POLICY 0x30000
+  put(0x030, {0x02, 0, 0, 0});                       // VMPL 2
+  put(0x034, {0x01, 0, 0, 0});                       // SIGNATURE_ALGO 1
+  put(0x038, {0x07, 0x01, 0, 0, 0, 0, 0x15, 0x54});  // CURRENT_TCB Genoa layout
+  put(0x040, {0x03, 0, 0, 0, 0, 0, 0, 0});           // PLATFORM_INFO
+  put(0x048, {0x00, 0, 0, 0});                       // KEY_INFO: VCEK
+  fill(0x050, 64, 0xee);                             // REPORT_DATA
+  fill(0x090, 48, 0xab);                             // MEASUREMENT
+  fill(0x0C0, 32, 0xcd);                             // HOST_DATA
+  fill(0x140, 32, 0x01);                             // REPORT_ID
+  fill(0x160, 32, 0xff);                             // REPORT_ID_MA
+  put(0x180, {0x07, 0x01, 0, 0, 0, 0, 0x15, 0x54});  // REPORTED_TCB
+  put(0x188, {0x19, 0x11, 0x01});                    // CPUID Genoa
+  fill(0x1A0, 64, 0x11);                             // CHIP_ID
+  put(0x1E0, {0x07, 0x01, 0, 0, 0, 0, 0x15, 0x54});  // COMMITTED_TCB
+  put(0x1E8, {0x23, 55, 1, 0, 0x23, 55, 1, 0});      // CURRENT / COMMITTED build.minor.major
+  put(0x1F0, {0x07, 0x01, 0, 0, 0, 0, 0x15, 0x54});  // LAUNCH_TCB
   REQUIRE(ev.report.size() == 0x4A0);
   CHECK(HexEncode(ByteSpan(ev.report).first(0x2A0)) == HexEncode(want));
   // The signature: R and S little-endian, each 48 significant bytes then 24 zero bytes.
@@ -109,8 +109,8 @@ TEST_CASE("simulated evidence round-trips for every version and product", "[unit
         cfg.version = v;
         cfg.vlek = vlek;
         auto sim = SimulatedSnp::Create(cfg).value();
-        absl::StatusOr<Claims> c = VerifySnpEvidence(sim->GetEvidence(Rd(1)).value(),
-                                                     SimOptions(*sim));
+        absl::StatusOr<Claims> c =
+            VerifySnpEvidence(sim->GetEvidence(Rd(1)).value(), SimOptions(*sim));
         INFO(c.status().message());
         REQUIRE(c.ok());
         CHECK(c->product == SnpProductName(p));
@@ -176,8 +176,7 @@ TEST_CASE("configurable measurement and TCB produce policy mismatches", "[unit]"
   CHECK(r.failures.size() == 2);
 }
 
-TEST_CASE("simulated chain and report written to a directory verify from the files",
-          "[unit]") {
+TEST_CASE("simulated chain and report written to a directory verify from the files", "[unit]") {
   auto sim = SimulatedSnp::Create({}).value();
   c8s::testing::TempDir dir;
   REQUIRE(sim->WriteToDirectory(dir.path(), Rd(4)).ok());
@@ -209,8 +208,8 @@ TEST_CASE("optional CRL check: revoked VCEK, revoked ASK, stale and foreign CRLs
   CHECK(std::string(VerifySnpEvidence(ev, opt).status().message()) ==
         "ASK (CN=SEV-Milan) is revoked by the CRL of ARK-Milan");
 
-  opt.crls = {sim->MakeCrl({}, issued - absl::Hours(24 * 60), issued - absl::Hours(24 * 30))
-                  .value()};
+  opt.crls = {
+      sim->MakeCrl({}, issued - absl::Hours(24 * 60), issued - absl::Hours(24 * 30)).value()};
   st = VerifySnpEvidence(ev, opt).status();
   CHECK(KindOf(st) == "expired");
   CHECK(std::string(st.message()).find("CRL of ARK-Milan is not valid at 2026-01-01T00:00:00Z") ==
@@ -241,7 +240,8 @@ TEST_CASE("simulated chain survives a restart through its exported state", "[uni
   CHECK(SimulatedSnp::FromState({}, "junk").status().message() ==
         "simulated SNP state: expected the VEK and ARK private keys first");
   auto other = SimulatedSnp::Create({});
-  std::string mixed = (*other)->ExportState().substr(0, state.find("-----BEGIN CERTIFICATE-----")) +
+  std::string other_state = (*other)->ExportState();
+  std::string mixed = other_state.substr(0, other_state.find("-----BEGIN CERTIFICATE-----")) +
                       state.substr(state.find("-----BEGIN CERTIFICATE-----"));
   CHECK(SimulatedSnp::FromState({}, mixed).status().message() ==
         "simulated SNP state: the keys do not belong to the ARK and VEK certificates");

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/time/clock.h"
+#include "lib/base/strings.h"
 #include "lib/crypto/x509.h"
 #include "lib/manifest/bundle.h"
 #include "node-agent/admission/admission_store.h"
@@ -50,6 +51,14 @@ class TestCa {
     auto s = manifest::SignBundle(b, ca_->key());
     REQUIRE(s.ok());
     return *s;
+  }
+  // A leaf for `csr` valid from `now` (no backdating) for `lifetime`.
+  absl::StatusOr<crypto::Certificate> Issue(const crypto::CertificateRequest& csr,
+                                            const std::string& cn, absl::Time now,
+                                            absl::Duration lifetime) const {
+    crypto::IssueOptions o = crypto::LeafOptions({cn}, now, lifetime, absl::ZeroDuration());
+    o.client_auth = true;
+    return ca_->IssueForRequest(csr, o);
   }
   std::string SignedBundle(int64_t generation,
                            std::string trust_domain = "prod.example.com") const {

@@ -17,5 +17,6 @@ struct CommandContext {
 void RegisterAllCommands(CLI::App& app, CommandContext& ctx);
 void RegisterBpfCommands(CLI::App& app, CommandContext& ctx);
 void RegisterNriCommands(CLI::App& app, CommandContext& ctx);
+void RegisterRunCommands(CLI::App& app, CommandContext& ctx);
 
 }  // namespace c8s::node_agent

@@ -3,6 +3,8 @@
 // root filesystem, so "never reached a running process" is observable from the host.
 #pragma once
 
+#include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -22,16 +24,19 @@ namespace c8s::agent::testing {
 inline constexpr char kBusybox[] = "/bin/busybox";  // Debian busybox-static
 inline const std::vector<std::string> kMarkerCommand = {"/bin/sh", "-c", "echo ran > /tmp/ran"};
 
-// Runs argv, returns the exit status (-1 when it did not exit normally); stdout+stderr in *out.
+// Runs argv with stdin from /dev/null; returns the exit status (-1 when it did not exit
+// normally) with stdout+stderr in *out. Stops reading once the process has exited, so that a
+// grandchild holding the pipe (a lingering `runc init`) cannot hang the test.
 inline int RunCommand(const std::vector<std::string>& argv, std::string* out) {
   int pipe_fds[2];
-  REQUIRE(::pipe(pipe_fds) == 0);
+  REQUIRE(::pipe2(pipe_fds, O_CLOEXEC) == 0);
   pid_t pid = ::fork();
   REQUIRE(pid >= 0);
   if (pid == 0) {
+    int null_fd = ::open("/dev/null", O_RDONLY);
+    ::dup2(null_fd, 0);
     ::dup2(pipe_fds[1], 1);
     ::dup2(pipe_fds[1], 2);
-    ::close(pipe_fds[0]);
     std::vector<char*> args;
     for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
@@ -40,12 +45,27 @@ inline int RunCommand(const std::vector<std::string>& argv, std::string* out) {
   }
   ::close(pipe_fds[1]);
   out->clear();
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::read(pipe_fds[0], buf, sizeof(buf))) > 0) out->append(buf, n);
-  ::close(pipe_fds[0]);
   int status = 0;
-  ::waitpid(pid, &status, 0);
+  bool exited = false;
+  char buf[4096];
+  while (true) {
+    struct pollfd p {
+      pipe_fds[0], POLLIN, 0
+    };
+    int ready = ::poll(&p, 1, 100);
+    if (ready > 0) {
+      ssize_t n = ::read(pipe_fds[0], buf, sizeof(buf));
+      if (n > 0) {
+        out->append(buf, n);
+        continue;
+      }
+      if (n == 0) break;  // every writer closed
+    }
+    if (exited) break;  // drained what was there after the exit
+    exited = ::waitpid(pid, &status, WNOHANG) == pid;
+  }
+  ::close(pipe_fds[0]);
+  if (!exited) ::waitpid(pid, &status, 0);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
@@ -83,8 +103,8 @@ class RuncBundle {
   const std::string& id() const { return id_; }
   // `runc run` in the foreground; the exit status of runc (the container's when it ran).
   int Run(std::string* output) {
-    return RunCommand({"timeout", "60", "runc", "--root", dir_.Path("runc-state"), "run",
-                       "--bundle", dir_.path(), id_},
+    return RunCommand({"timeout", "-s", "KILL", "60", "runc", "--root", dir_.Path("runc-state"),
+                       "run", "--bundle", dir_.path(), id_},
                       output);
   }
   bool ProcessRan() const { return ::access(dir_.Path("rootfs/tmp/ran").c_str(), F_OK) == 0; }

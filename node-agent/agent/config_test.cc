@@ -1,0 +1,65 @@
+#include "node-agent/agent/config.h"
+
+#include <catch2/catch_test_macros.hpp>
+
+namespace c8s::agent {
+namespace {
+
+std::string Minimal(const std::string& extra = "") {
+  return R"({"apiVersion": "c8s.dev/node-agent-config/v1", "nodeName": "node-1",
+             "trustDomain": "prod.example.com", "cds": {"address": "10.0.0.5:7443"},
+             "bootstrap": {"apiVersion": "c8s.dev/bootstrap-allow-list/v1", "entries": []})" +
+         extra + "}";
+}
+
+std::string Error(const std::string& text) {
+  auto c = ParseAgentConfig(text);
+  return c.ok() ? "" : std::string(c.status().message());
+}
+
+TEST_CASE("agent config: defaults and fields", "[unit]") {
+  auto c = ParseAgentConfig(Minimal(R"(, "tee": "simulated", "simulatedStateFile": "/run/sim",
+      "nodeAddress": "10.0.0.11", "meshPort": 15000,
+      "bpf": {"enabled": true, "uplinks": ["eth0"], "ingressPorts": [443]},
+      "runtime": {"kubeletRoot": "/k", "sandboxCommands": [["/pause"], ["/bin/pause", "-x"]]},
+      "containerd": {"watchEvents": false}, "nri": {"socket": ""})"));
+  REQUIRE(c.ok());
+  CHECK(c->tee == TeeMode::kSimulated);
+  CHECK(c->mesh_port == 15000);
+  CHECK(c->bpf.enabled);
+  CHECK(c->bpf.ingress_ports == std::vector<uint16_t>{443});
+  CHECK(c->volume_roots.kubelet_root == "/k");
+  CHECK(c->sandbox_commands.size() == 2);
+  CHECK_FALSE(c->containerd.watch_events);
+  CHECK(c->nri.socket.empty());
+  CHECK(c->state_dir == "/run/c8s/agent");
+  auto d = ParseAgentConfig(Minimal());
+  REQUIRE(d.ok());
+  CHECK(d->tee == TeeMode::kAuto);
+  CHECK(d->hook_socket == "/run/c8s/agent/hook.sock");
+}
+
+TEST_CASE("agent config: refusals name the field", "[unit]") {
+  CHECK(Error(Minimal(R"(, "teee": "auto")")).rfind("agent config: teee: unknown field", 0) == 0);
+  CHECK(Error(Minimal(R"(, "tee": "sgx")")) ==
+        "agent config: tee: tee \"sgx\": want one of auto, snp, tdx, simulated");
+  CHECK(Error(Minimal(R"(, "tee": "simulated")")) ==
+        "agent config: simulatedStateFile: required with tee \"simulated\"");
+  CHECK(Error(Minimal(R"(, "simulatedStateFile": "/x")")) ==
+        "agent config: simulatedStateFile: only used with tee \"simulated\" (tee is \"auto\")");
+  CHECK(Error(Minimal(R"(, "meshPort": 70000)")) ==
+        "agent config: meshPort: must be an integer in [1, 65535]");
+  CHECK(Error(Minimal(R"(, "cds": {"address": ""})")).find("duplicate") != std::string::npos);
+  CHECK(Error(R"({"apiVersion": "c8s.dev/node-agent-config/v1", "nodeName": "n",
+                  "trustDomain": "t", "cds": {"address": "a"}})")
+            .rfind("agent config: bootstrap: missing required field", 0) == 0);
+  CHECK(Error(R"({"apiVersion": "v0"})") ==
+        "agent config: apiVersion: \"v0\" is not \"c8s.dev/node-agent-config/v1\"");
+  CHECK(Error(Minimal(R"(, "bpf": {"uplinks": "eth0"})")) ==
+        "agent config: bpf.uplinks: must be an array of strings");
+  CHECK(Error(Minimal(R"(, "runtime": {"sandboxCommands": [[]]})")) ==
+        "agent config: runtime.sandboxCommands: each entry is a non-empty array of strings");
+}
+
+}  // namespace
+}  // namespace c8s::agent
