@@ -54,7 +54,8 @@ class WatchCancel {
  public:
   void Cancel();
   bool cancelled() const { return cancelled_; }
-  // Runs `on_cancel` now if already cancelled, else at Cancel(); cleared by Reset().
+  // Runs `on_cancel` now if already cancelled, else at Cancel(); cleared by Reset(), after
+  // which it is never called. `on_cancel` must not call back into this object.
   void OnCancel(std::function<void()> on_cancel);
   void Reset();
 

@@ -51,13 +51,13 @@ class FakeCds : public CdsClient {
   absl::Status WatchPolicy(const crypto::TlsIdentity&, uint64_t known,
                            const std::function<void(std::string)>& on_bundle,
                            WatchCancel* cancel) override {
-    std::unique_lock lock(mu_);
-    known_generations.push_back(known);
-    ++watches;
     cancel->OnCancel([this] {
       std::lock_guard l(mu_);
       cv_.notify_all();
     });
+    std::unique_lock lock(mu_);
+    known_generations.push_back(known);
+    ++watches;
     while (!cancel->cancelled()) {
       while (!bundles_.empty()) {
         std::string b = bundles_.front();
@@ -68,11 +68,13 @@ class FakeCds : public CdsClient {
       }
       if (end_stream_) {
         end_stream_ = false;
+        lock.unlock();
         cancel->Reset();
         return absl::UnavailableError("stream ended by the test");
       }
       cv_.wait_for(lock, std::chrono::milliseconds(50));
     }
+    lock.unlock();
     cancel->Reset();
     return absl::CancelledError("cancelled");
   }

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <thread>
 #include <vector>
 
@@ -22,6 +23,8 @@
 #include "node-agent/agent/tee.h"
 #include "node-agent/agent/trust_anchor.h"
 #include "node-agent/agent/workload_certs.h"
+#include "node-agent/nri/image_resolver.h"
+#include "node-agent/nri/runner.h"
 #include "node-agent/podapi/grpc_pod_server.h"
 
 namespace c8s::agent {
@@ -109,11 +112,7 @@ class AgentImpl : public Agent {
               c.http_listen, {[this] { return MetricsText(); }, [this] { return NotReadyReason(); },
                               [this] { return AlertsJson(detector_->Alerts()); }}));
     }
-    if (c.nri.enabled) {
-      log::Warn("the NRI plugin (node-agent/nri) is not wired into this agent yet: nothing "
-                "records admissions, so the hook gate admits pod sandboxes only",
-                {{"nri_socket", c.nri.socket}});
-    }
+    if (c.nri.enabled) RETURN_IF_ERROR(StartNri());
     StartThreads();
     return absl::OkStatus();
   }
@@ -124,6 +123,7 @@ class AgentImpl : public Agent {
     stop_.Stop();
     if (watch_) watch_->Cancel();
     if (task_events_) task_events_->Cancel();
+    if (nri_) nri_->Stop();
     for (std::thread& t : threads_) t.join();
     threads_.clear();
     if (http_) http_->Stop();
@@ -148,6 +148,7 @@ class AgentImpl : public Agent {
          {"c8s_agent_node_certificate_renewals", static_cast<double>(node_->renewals())},
          {"c8s_agent_workload_certificates", static_cast<double>(certs_->size())},
          {"c8s_agent_admissions", static_cast<double>(admissions_.All().size())},
+         {"c8s_agent_nri_connected", nri_ && nri_->connected() ? 1.0 : 0.0},
          {"c8s_agent_task_events_connected", task_events_ && task_events_->connected() ? 1.0 : 0.0},
          {"c8s_agent_bpf_policy_generation",
           bpf_ ? static_cast<double>(bpf_->generation()) : 0.0}});
@@ -156,6 +157,7 @@ class AgentImpl : public Agent {
   std::string NotReadyReason() const override {
     if (!store_->pinned_ca()) return "no CDS CA pinned yet";
     if (!node_->Current()) return "no valid node certificate";
+    if (nri_ && !nri_->connected()) return "NRI plugin not connected to containerd";
     return "";
   }
   int http_port() const override { return http_ ? http_->port() : 0; }
@@ -163,6 +165,39 @@ class AgentImpl : public Agent {
   admission::AdmissionStore& admissions() override { return admissions_; }
 
  private:
+  // The image-policy plugin decides against this agent's policy store and bootstrap list and
+  // records admissions where the hook gate and the pod API look them up.
+  absl::Status StartNri() {
+    const AgentConfig& c = config_;
+    absl::StatusOr<std::unique_ptr<admission::ImageResolver>> resolver =
+        nri::NewContainerdImageResolver(c.containerd.address, c.containerd.ns);
+    if (resolver.ok()) {
+      resolver_images_ = *std::move(resolver);
+    } else {
+      log::Warn(
+          "no containerd image resolver: containers whose image is not a digest "
+          "reference are refused",
+          {{"containerd", c.containerd.address}, {"error", StatusText(resolver.status())}});
+    }
+    decider_ = std::make_unique<admission::Decider>(*store_, c.bootstrap, resolver_images_.get());
+    nri::RunnerOptions options;
+    if (c.nri.socket.empty()) {
+      ASSIGN_OR_RETURN(options, nri::PreLaunchedFromEnvironment(&std::getenv));
+    } else {
+      options.mode = nri::Mode::kExternal;
+      options.socket_path = c.nri.socket;
+    }
+    nri_ = std::make_unique<nri::PluginRunner>(options, *decider_, admissions_);
+    threads_.emplace_back([this] {
+      absl::Status st = nri_->Run();
+      if (!st.ok()) log::Error("NRI plugin ended", {{"error", StatusText(st)}});
+    });
+    log::Info("NRI plugin started", {{"mode", c.nri.socket.empty() ? "pre-launched" : "external"},
+                                     {"socket", c.nri.socket},
+                                     {"enforced_generation", decider_->enforced_generation()}});
+    return absl::OkStatus();
+  }
+
   void StartThreads() {
     threads_.emplace_back([this] {
       Backoff backoff({absl::Milliseconds(500), absl::Seconds(30), 2.0, 0.2});
@@ -210,6 +245,9 @@ class AgentImpl : public Agent {
   std::unique_ptr<TaskDetector> detector_;
   std::unique_ptr<TaskEventWatcher> task_events_;
   std::unique_ptr<BpfFeed> bpf_;
+  std::unique_ptr<admission::ImageResolver> resolver_images_;
+  std::unique_ptr<admission::Decider> decider_;
+  std::unique_ptr<nri::PluginRunner> nri_;
   std::unique_ptr<AgentHttpServer> http_;
   StopFlag stop_;
   std::vector<std::thread> threads_;

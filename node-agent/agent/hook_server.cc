@@ -18,6 +18,12 @@ namespace c8s::agent {
 absl::StatusOr<std::unique_ptr<HookServer>> HookServer::Start(const std::string& path,
                                                               HookGate* gate, int workers) {
   ASSIGN_OR_RETURN(UniqueFd listener, ListenUnixSocket(path, 0600));
+  // Non-blocking: every worker wakes for one connection, and those that lose the race to
+  // accept() must go back to poll() rather than block where Stop() cannot reach them.
+  int flags = ::fcntl(listener.get(), F_GETFL);
+  if (flags < 0 || ::fcntl(listener.get(), F_SETFL, flags | O_NONBLOCK) != 0) {
+    return ErrnoStatus("fcntl(O_NONBLOCK) on the hook socket", errno);
+  }
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0) return ErrnoStatus("pipe2", errno);
   std::unique_ptr<HookServer> s(

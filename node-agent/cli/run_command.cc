@@ -1,6 +1,7 @@
 // `c8s-node-agent run --config FILE`: the whole node agent (node-agent/agent/grpc_agent.h).
 #include <string>
 
+#include "lib/base/fd.h"
 #include "lib/base/log.h"
 #include "lib/base/signals.h"
 #include "lib/base/strings.h"
@@ -22,6 +23,7 @@ struct RunFlags {
   std::string config;
   std::string tee;
   std::string log_level;
+  std::string http_port_file;
 };
 
 int Run(const RunFlags& f, CommandContext& ctx) {
@@ -58,6 +60,10 @@ int Run(const RunFlags& f, CommandContext& ctx) {
     ctx.err << "c8s-node-agent run: " << StatusText(a.status()) << "\n";
     return kExitFailed;
   }
+  if (!f.http_port_file.empty()) {
+    absl::Status st = WriteFileAtomic(f.http_port_file, std::to_string((*a)->http_port()), 0644);
+    if (!st.ok()) log::Error("http port file not written", {{"error", StatusText(st)}});
+  }
   shutdown.Wait();
   log::Info("shutting down", {{"signal", shutdown.signal_number()}});
   (*a)->Stop();
@@ -78,6 +84,8 @@ void RegisterRunCommands(CLI::App& app, CommandContext& ctx) {
                   "simulated (development); overrides the config's \"tee\"")
       ->check(CLI::IsMember({"auto", "snp", "tdx", "simulated"}));
   run->add_option("--log-level", flags->log_level, "debug, info, warn, error (default: config)");
+  run->add_option("--http-port-file", flags->http_port_file,
+                  "Write the bound HTTP port here (with httpListen port 0; tests)");
   run->callback([flags, &ctx] { ctx.exit_code = Run(*flags, ctx); });
 }
 

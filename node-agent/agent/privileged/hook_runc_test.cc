@@ -141,7 +141,7 @@ TEST_CASE("runc + c8s-oci-hook: only admitted, compliant containers run", "[priv
     });
     agent.Admit(b.id(), "ghcr.io/acme/pinned@sha256:" + std::string(64, '2'));
     std::string out = Expect(b, false);
-    CHECK(Has(out, "differ from the pinned"));
+    CHECK(Has(out, "pinned by identity shop/api"));
   }
   SECTION("pinned command line kept: runs") {
     testing::RuncBundle b(agent.socket);
