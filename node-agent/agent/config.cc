@@ -85,16 +85,19 @@ class Obj {
 };
 
 absl::Status ParseCds(const Json& j, CdsConfig* out) {
-  ASSIGN_OR_RETURN(
-      Obj o, Obj::Open(j, "cds",
-                       {"address", "caFile", "referenceValues", "imageDigests", "simulatedRoots"}));
+  ASSIGN_OR_RETURN(Obj o,
+                   Obj::Open(j, "cds", {"address", "caFile", "referenceValues", "simulatedRoots"}));
   RETURN_IF_ERROR(o.String("address", &out->address, true));
   RETURN_IF_ERROR(o.String("caFile", &out->ca_file));
   if (const Json* rv = o.Get("referenceValues")) {
-    if (!rv->is_object()) return Bad(o.Path("referenceValues"), "must be an object");
-    out->reference_values = *rv;
+    absl::StatusOr<client::CdsReferenceValues> ref = client::CdsReferenceValuesFromJson(*rv);
+    if (!ref.ok()) return Bad(o.Path("referenceValues"), StatusText(ref.status()));
+    out->reference_values = *std::move(ref);
   }
-  RETURN_IF_ERROR(o.Strings("imageDigests", &out->image_digests));
+  if (out->reference_values && !out->ca_file.empty()) {
+    return Bad(o.Path("caFile"),
+               "exclusive with referenceValues (an attested CDS needs no configured CA)");
+  }
   return o.Strings("simulatedRoots", &out->simulated_roots);
 }
 

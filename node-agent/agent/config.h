@@ -3,7 +3,7 @@
 //
 //   {"apiVersion": "c8s.dev/node-agent-config/v1", "nodeName": "node-1",
 //    "nodeAddress": "10.0.0.11", "trustDomain": "prod.example.com", "tee": "auto",
-//    "cds": {"address": "10.0.0.5:7443"},
+//    "cds": {"address": "10.0.0.5:7443", "referenceValues": {"cds": {...}, "images": [...]}},
 //    "bootstrap": {"apiVersion": "c8s.dev/bootstrap-allow-list/v1", "entries": [...]}}
 //
 //   ASSIGN_OR_RETURN(AgentConfig config, LoadAgentConfig("/etc/c8s/node-agent.json"));
@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "client/sdk/reference_values.h"
 #include "node-agent/admission/bootstrap.h"
 #include "node-agent/hook/runtime_check.h"
 
@@ -28,13 +29,12 @@ std::string_view TeeModeName(TeeMode mode);
 
 struct CdsConfig {
   std::string address;  // host:port of the CDS
-  // Development only: a CA certificate file pinned without attesting the CDS.
+  // What the CDS must prove (client/sdk reference-values document: hardware policies, CDS
+  // image digests, pod refs): the agent attests the CDS and pins the CA it attested.
+  std::optional<client::CdsReferenceValues> reference_values;
+  std::vector<std::string> simulated_roots;  // PEM files: roots of simulated CDS evidence
+  // Development only, exclusive with reference_values: a CA file pinned without attesting.
   std::string ca_file;
-  // The CDS's reference values (an attestation policy, MANIFEST.md attestationPolicies shape),
-  // the CDS image digests and pod refs accepted, and roots of simulated CDS evidence.
-  std::optional<nlohmann::json> reference_values;
-  std::vector<std::string> image_digests;
-  std::vector<std::string> simulated_roots;  // PEM files
 };
 
 struct ContainerdConfig {

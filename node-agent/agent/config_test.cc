@@ -61,5 +61,35 @@ TEST_CASE("agent config: refusals name the field", "[unit]") {
         "agent config: runtime.sandboxCommands: each entry is a non-empty array of strings");
 }
 
+std::string WithCds(const std::string& cds) {
+  return R"({"apiVersion": "c8s.dev/node-agent-config/v1", "nodeName": "node-1",
+             "trustDomain": "t", "cds": )" +
+         cds +
+         R"(, "bootstrap": {"apiVersion": "c8s.dev/bootstrap-allow-list/v1", "entries": []}})";
+}
+
+TEST_CASE("agent config: the CDS's reference values", "[unit]") {
+  const std::string image = "sha256:" + std::string(64, '7');
+  auto c = ParseAgentConfig(WithCds(R"({"address": "10.0.0.5:7443", "referenceValues":
+      {"node": {"allowSimulated": true}, "images": [")" +
+                                    image + R"("]}, "simulatedRoots": ["/etc/c8s/sim.pem"]})"));
+  INFO(c.status());
+  REQUIRE(c.ok());
+  REQUIRE(c->cds.reference_values.has_value());
+  CHECK(c->cds.reference_values->images == std::vector<std::string>{image});
+  CHECK(c->cds.reference_values->node.has_value());
+  CHECK(c->cds.simulated_roots == std::vector<std::string>{"/etc/c8s/sim.pem"});
+  CHECK(c->cds.ca_file.empty());
+
+  std::string both = Error(WithCds(R"({"address": "a", "caFile": "/ca.pem", "referenceValues":
+      {"node": {"allowSimulated": true}, "images": [")" +
+                                   image + R"("]}})"));
+  CHECK(both.rfind("agent config: cds.caFile: exclusive with referenceValues", 0) == 0);
+  std::string bad = Error(WithCds(R"({"address": "a", "referenceValues": {"images": ["x"]}})"));
+  CHECK(bad.rfind("agent config: cds.referenceValues: ", 0) == 0);
+  CHECK(Error(WithCds(R"({"address": "a", "imageDigests": []})")).find("unknown field") !=
+        std::string::npos);
+}
+
 }  // namespace
 }  // namespace c8s::agent

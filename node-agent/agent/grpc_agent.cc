@@ -7,6 +7,8 @@
 #include <thread>
 #include <vector>
 
+#include "client/sdk/grpc_cds_client.h"
+#include "lib/base/fd.h"
 #include "lib/base/log.h"
 #include "lib/base/metrics.h"
 #include "lib/base/status.h"
@@ -52,6 +54,21 @@ std::string AlertsJson(const std::vector<Alert>& alerts) {
   return out.dump();
 }
 
+absl::StatusOr<std::unique_ptr<TrustAnchor>> MakeTrustAnchor(const CdsConfig& c) {
+  if (c.reference_values) {
+    AttestedCdsOptions o{c.address, *c.reference_values, {}, &client::ConnectCds};
+    for (const std::string& path : c.simulated_roots) {
+      ASSIGN_OR_RETURN(std::string pem, ReadFile(path, 1 << 20));
+      o.simulated_roots.push_back(ToBytes(pem));
+    }
+    return AttestedCdsAnchor(std::move(o));
+  }
+  if (!c.ca_file.empty()) return ConfiguredCaAnchor(c.ca_file);
+  return absl::InvalidArgumentError(
+      "cds: neither referenceValues (attest the CDS, pin the CA it proves) nor caFile "
+      "(development) is configured: this agent would have nothing to trust the CDS by");
+}
+
 class AgentImpl : public Agent {
  public:
   explicit AgentImpl(AgentConfig c) : config_(std::move(c)) {}
@@ -76,12 +93,7 @@ class AgentImpl : public Agent {
 
     ASSIGN_OR_RETURN(provider_, OpenEvidenceProvider(c.tee, c.simulated_state_file));
     cds_ = MakeGrpcCdsClient({c.cds.address}, [this] { return store_->pinned_ca(); });
-    if (c.cds.ca_file.empty()) {
-      return absl::UnimplementedError(
-          "cds.caFile is empty and attesting the CDS (c8s/cds/v1 via client/sdk) is not built "
-          "into this agent yet: configure cds.caFile (development)");
-    }
-    anchor_ = ConfiguredCaAnchor(c.cds.ca_file);
+    ASSIGN_OR_RETURN(anchor_, MakeTrustAnchor(c.cds));
     node_ = std::make_unique<NodeIdentity>(
         cds_.get(), provider_.get(), Clock::Real(),
         NodeIdentityOptions{c.node_name, c.node_address, c.mesh_port, {}}, &metrics_);

@@ -28,6 +28,7 @@ namespace {
 namespace v1 = ::c8s::cds::v1;
 using nlohmann::json;
 
+const std::string kCdsImage = "sha256:" + std::string(64, '7');
 constexpr char kCoreDns[] =
     "registry.k8s.io/coredns/"
     "coredns@sha256:1111111111111111111111111111111111111111111111111111111111111111";
@@ -35,8 +36,7 @@ constexpr char kNginx[] =
     "docker.io/library/"
     "nginx@sha256:6515f83e7ba5810842059cf6b2b7279a3073b9d141623e62cc825050025113e0";
 
-// Bootstrap only: the CA is then checked by what it signs. (The agent pins it from a file here;
-// the attested anchor is client/sdk's.)
+// The test's own channel for claiming; the agent attests the CDS itself.
 class AnyServer : public crypto::PeerVerifier {
  public:
   absl::StatusOr<crypto::VerifiedPeer> Verify(const std::vector<Bytes>& chain) const override {
@@ -66,29 +66,32 @@ struct Cds {
   std::shared_ptr<grpc::Channel> channel;
   Cds(const c8s::testing::TempDir& dir, const std::string& root) {
     process = std::make_unique<testing::Process>(
-        std::vector<std::string>{c8s::testing::BinaryPath("bin/c8s-cds"), "--listen", "127.0.0.1:0",
-                                 "--state-dir", dir.Path("cds"), "--simulated-root", root,
-                                 "--port-file", dir.Path("cds.port"), "--node-cert-lifetime", "6",
-                                 "--workload-cert-lifetime", "6", "--simulate-own-evidence",
-                                 "--log-level", "warn"},
+        std::vector<std::string>{c8s::testing::BinaryPath("bin/c8s-cds"),
+                                 "--listen",
+                                 "127.0.0.1:0",
+                                 "--state-dir",
+                                 dir.Path("cds"),
+                                 "--simulated-root",
+                                 root,
+                                 "--port-file",
+                                 dir.Path("cds.port"),
+                                 "--node-cert-lifetime",
+                                 "6",
+                                 "--workload-cert-lifetime",
+                                 "6",
+                                 "--simulate-own-evidence",
+                                 "--own-simulated-root-out",
+                                 dir.Path("cds-root.pem"),
+                                 "--image-digest",
+                                 kCdsImage,
+                                 "--log-level",
+                                 "warn"},
         dir.Path("cds.log"));
     port = testing::WaitForPortFile(dir.Path("cds.port"));
     REQUIRE(port != 0);
     channel =
         grpc::CreateChannel(StrCat("127.0.0.1:", port),
                             crypto::MakeGrpcChannelCredentials({}, std::make_shared<AnyServer>()));
-  }
-  crypto::Certificate Ca() {
-    v1::GetAttestationRequest req;
-    req.set_nonce(std::string(32, 'n'));
-    v1::GetAttestationResponse resp;
-    grpc::ClientContext ctx;
-    grpc::Status st = v1::Attestation::NewStub(channel)->GetAttestation(&ctx, req, &resp);
-    INFO(st.error_message());
-    REQUIRE(st.ok());
-    auto ca = crypto::Certificate::FromDer(AsBytes(resp.ca_certificate_der()));
-    REQUIRE(ca.ok());
-    return *ca;
   }
   void Claim(const manifest::Manifest& m) {
     auto manifests = v1::Manifest::NewStub(channel);
@@ -117,7 +120,14 @@ struct Cds {
   }
 };
 
-json AgentConfig(const c8s::testing::TempDir& dir, int cds_port) {
+// What the agent's measured configuration says the CDS must prove.
+json CdsReference(const std::string& measurement_hex) {
+  json node = {{"allowSimulated", true}, {"snp", {{"measurements", {measurement_hex}}}}};
+  return {{"node", node}, {"images", {kCdsImage}}, {"podRefs", {"c8s-system/cds-0"}}};
+}
+
+json AgentConfig(const c8s::testing::TempDir& dir, int cds_port,
+                 const json& reference = CdsReference(HexEncode(Bytes(48, 0x5a)))) {
   json runtime = json::parse(R"({"privileged": false, "hostNetwork": false, "hostPID": false,
       "hostIPC": false, "hostPaths": [], "devices": [], "addCapabilities": [],
       "runAsNonRoot": true, "readOnlyRootFilesystem": false})");
@@ -134,7 +144,8 @@ json AgentConfig(const c8s::testing::TempDir& dir, int cds_port) {
   c["tee"] = "simulated";
   c["simulatedStateFile"] = dir.Path("sim.state");
   c["cds"]["address"] = StrCat("127.0.0.1:", cds_port);
-  c["cds"]["caFile"] = dir.Path("ca.pem");
+  c["cds"]["referenceValues"] = reference;
+  c["cds"]["simulatedRoots"] = {dir.Path("cds-root.pem")};
   c["stateDir"] = dir.Path("state");
   c["hookSocket"] = dir.Path("hook.sock");
   c["podSocket"] = dir.Path("pod/agent.sock");
@@ -242,7 +253,6 @@ TEST_CASE("node agent against a real c8s-cds: join, bundle, rotation, restart", 
   REQUIRE(WriteFile(dir.Path("sim.state"), (*sim)->ExportState(), 0600).ok());
   REQUIRE(WriteFile(dir.Path("sim_ark.pem"), (*sim)->ArkPem()).ok());
   auto cds = std::make_unique<Cds>(dir, dir.Path("sim_ark.pem"));
-  REQUIRE(WriteFile(dir.Path("ca.pem"), cds->Ca().ToPem()).ok());
   REQUIRE(WriteFile(dir.Path("agent.json"), AgentConfig(dir, cds->port).dump(1)).ok());
   auto listener = ttrpc::ListenUnix(dir.Path("nri.sock"));
   REQUIRE(listener.ok());
@@ -250,6 +260,11 @@ TEST_CASE("node agent against a real c8s-cds: join, bundle, rotation, restart", 
   auto agent = std::make_unique<Agent>(dir);
   Containerd containerd(listener->get());
   INFO(agent->process->Log());
+
+  // The CDS proved itself (c8s/cds/v1 against the configured reference values): CA pinned.
+  CHECK(testing::Eventually(
+      [&] { return testing::Metric(agent->http_port, "c8s_agent_ca_pinned") == 1; }));
+  CHECK(agent->process->Log().find("CDS attested: pinning its CA") != std::string::npos);
 
   // Unclaimed CDS: no certificate (the CDS's reason is in the log), no bundle, bootstrap only.
   CHECK(testing::Eventually([&] {
@@ -312,6 +327,29 @@ TEST_CASE("node agent against a real c8s-cds: join, bundle, rotation, restart", 
   CHECK(HookAllows(dir, web2, WebSpec(), &out));
   CHECK(again.Create(std::string(64, '5'), "shop", "x-0", {{"app", "x"}}, kNginx).code() ==
         absl::StatusCode::kPermissionDenied);
+}
+
+TEST_CASE("node agent refuses a CDS that does not meet its reference values", "[component]") {
+  c8s::testing::TempDir dir;
+  auto sim = attest::SimulatedSnp::Create({});
+  REQUIRE(sim.ok());
+  REQUIRE(WriteFile(dir.Path("sim.state"), (*sim)->ExportState(), 0600).ok());
+  REQUIRE(WriteFile(dir.Path("sim_ark.pem"), (*sim)->ArkPem()).ok());
+  auto cds = std::make_unique<Cds>(dir, dir.Path("sim_ark.pem"));
+  std::string other = HexEncode(Bytes(48, 0x66));
+  REQUIRE(WriteFile(dir.Path("agent.json"), AgentConfig(dir, cds->port, CdsReference(other)).dump())
+              .ok());
+  auto listener = ttrpc::ListenUnix(dir.Path("nri.sock"));
+  REQUIRE(listener.ok());
+  Agent agent(dir);
+  CHECK(testing::Eventually([&] {
+    return agent.process->Log().find("trust anchor not established") != std::string::npos;
+  }));
+  std::string log = agent.process->Log();
+  INFO(log);
+  CHECK(log.find("node policy: snp.measurement: got 5a5a") != std::string::npos);
+  CHECK(testing::Metric(agent.http_port, "c8s_agent_ca_pinned") == 0);
+  CHECK(testing::Metric(agent.http_port, "c8s_agent_node_certificate_valid") == 0);
 }
 
 }  // namespace
