@@ -102,15 +102,24 @@ absl::Status ParseCds(const Json& j, CdsConfig* out) {
 }
 
 absl::Status ParseBpf(const Json& j, BpfConfig* out) {
-  ASSIGN_OR_RETURN(Obj o, Obj::Open(j, "bpf",
-                                    {"enabled", "pinRoot", "uplinks", "podCgroup", "proxyCgroup",
-                                     "redirect", "kubeletPort", "ingressPorts"}));
+  ASSIGN_OR_RETURN(
+      Obj o, Obj::Open(j, "bpf",
+                       {"enabled", "pinRoot", "uplinks", "uplinkPatterns", "defaultRouteUplinks",
+                        "podPatterns", "podCgroup", "proxyCgroup", "redirect", "redirectV6",
+                        "kubeletPort", "ingressPorts", "bootstrap"}));
   RETURN_IF_ERROR(o.Bool("enabled", &out->enabled));
   RETURN_IF_ERROR(o.String("pinRoot", &out->pin_root));
   RETURN_IF_ERROR(o.Strings("uplinks", &out->uplinks));
+  RETURN_IF_ERROR(o.Strings("uplinkPatterns", &out->uplink_patterns));
+  RETURN_IF_ERROR(o.Bool("defaultRouteUplinks", &out->default_route_uplinks));
+  if (o.Get("podPatterns") != nullptr) {
+    out->pod_patterns.emplace();
+    RETURN_IF_ERROR(o.Strings("podPatterns", &*out->pod_patterns));
+  }
   RETURN_IF_ERROR(o.String("podCgroup", &out->pod_cgroup));
   RETURN_IF_ERROR(o.String("proxyCgroup", &out->proxy_cgroup));
   RETURN_IF_ERROR(o.String("redirect", &out->redirect));
+  RETURN_IF_ERROR(o.String("redirectV6", &out->redirect_v6));
   RETURN_IF_ERROR(o.Int("kubeletPort", 1, 65535, &out->kubelet_port));
   if (const Json* ports = o.Get("ingressPorts")) {
     if (!ports->is_array()) return Bad(o.Path("ingressPorts"), "must be an array of ports");
@@ -120,6 +129,20 @@ absl::Status ParseBpf(const Json& j, BpfConfig* out) {
       }
       out->ingress_ports.push_back(static_cast<uint16_t>(p.get<int64_t>()));
     }
+  }
+  if (const Json* b = o.Get("bootstrap")) {
+    // Endpoints are checked where they are compiled (the data plane refuses to start on a bad
+    // one, naming it).
+    ASSIGN_OR_RETURN(Obj bo,
+                     Obj::Open(*b, o.Path("bootstrap"),
+                               {"cds", "apiServer", "dns", "metadata", "time", "meshCidrs"}));
+    manifest::BundleInfrastructure& infra = out->bootstrap;
+    RETURN_IF_ERROR(bo.Strings("cds", &infra.cds));
+    RETURN_IF_ERROR(bo.Strings("apiServer", &infra.api_server));
+    RETURN_IF_ERROR(bo.Strings("dns", &infra.dns));
+    RETURN_IF_ERROR(bo.Strings("metadata", &infra.metadata));
+    RETURN_IF_ERROR(bo.Strings("time", &infra.time));
+    RETURN_IF_ERROR(bo.Strings("meshCidrs", &infra.mesh_cidrs));
   }
   return absl::OkStatus();
 }

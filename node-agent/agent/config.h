@@ -16,6 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "client/sdk/reference_values.h"
+#include "lib/manifest/bundle.h"
 #include "node-agent/admission/bootstrap.h"
 #include "node-agent/hook/runtime_check.h"
 
@@ -48,15 +49,23 @@ struct NriConfig {
   std::string socket = "/var/run/nri/nri.sock";  // connect mode; "" = pre-launched (fd 3)
 };
 
+// The eBPF data plane (node-agent/ebpf Supervisor) the agent hosts.
 struct BpfConfig {
   bool enabled = false;
   std::string pin_root = "/sys/fs/bpf/c8s";
-  std::vector<std::string> uplinks;
+  std::vector<std::string> uplinks;          // explicit uplink interfaces
+  std::vector<std::string> uplink_patterns;  // fnmatch globs, e.g. "eth*"
+  bool default_route_uplinks = true;         // interfaces carrying a default route are uplinks
+  std::optional<std::vector<std::string>> pod_patterns;  // pods' host-side ends (default veth*...)
   std::string pod_cgroup;
   std::string proxy_cgroup;
-  std::string redirect;
+  std::string redirect;     // mesh outbound listener ip:port ("" = none)
+  std::string redirect_v6;  // its IPv6 address ("" = none)
   uint16_t kubelet_port = 10250;
   std::vector<uint16_t> ingress_ports;
+  // What passes before the first verified bundle (besides the CDS address, added when it is an
+  // ip:port): the API server, DNS, metadata, time, mesh CIDRs of this node's cluster.
+  manifest::BundleInfrastructure bootstrap;
 };
 
 struct AgentConfig {

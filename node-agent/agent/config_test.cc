@@ -20,7 +20,9 @@ std::string Error(const std::string& text) {
 TEST_CASE("agent config: defaults and fields", "[unit]") {
   auto c = ParseAgentConfig(Minimal(R"(, "tee": "simulated", "simulatedStateFile": "/run/sim",
       "nodeAddress": "10.0.0.11", "meshPort": 15000,
-      "bpf": {"enabled": true, "uplinks": ["eth0"], "ingressPorts": [443]},
+      "bpf": {"enabled": true, "uplinks": ["eth0"], "ingressPorts": [443],
+              "uplinkPatterns": ["ens*"], "podPatterns": ["cali*"], "defaultRouteUplinks": false,
+              "bootstrap": {"apiServer": ["10.0.0.1:443"], "dns": ["10.0.0.10:53"]}},
       "runtime": {"kubeletRoot": "/k", "sandboxCommands": [["/pause"], ["/bin/pause", "-x"]]},
       "containerd": {"watchEvents": false}, "nri": {"socket": ""})"));
   REQUIRE(c.ok());
@@ -28,6 +30,11 @@ TEST_CASE("agent config: defaults and fields", "[unit]") {
   CHECK(c->mesh_port == 15000);
   CHECK(c->bpf.enabled);
   CHECK(c->bpf.ingress_ports == std::vector<uint16_t>{443});
+  CHECK(c->bpf.uplink_patterns == std::vector<std::string>{"ens*"});
+  CHECK(c->bpf.pod_patterns == std::vector<std::string>{"cali*"});
+  CHECK_FALSE(c->bpf.default_route_uplinks);
+  CHECK(c->bpf.bootstrap.api_server == std::vector<std::string>{"10.0.0.1:443"});
+  CHECK(c->bpf.bootstrap.dns == std::vector<std::string>{"10.0.0.10:53"});
   CHECK(c->volume_roots.kubelet_root == "/k");
   CHECK(c->sandbox_commands.size() == 2);
   CHECK_FALSE(c->containerd.watch_events);
@@ -55,6 +62,8 @@ TEST_CASE("agent config: refusals name the field", "[unit]") {
             .rfind("agent config: bootstrap: missing required field", 0) == 0);
   CHECK(Error(R"({"apiVersion": "v0"})") ==
         "agent config: apiVersion: \"v0\" is not \"c8s.dev/node-agent-config/v1\"");
+  CHECK(Error(Minimal(R"(, "bpf": {"bootstrap": {"ntp": []}})"))
+            .rfind("agent config: bpf.bootstrap.ntp: unknown field", 0) == 0);
   CHECK(Error(Minimal(R"(, "bpf": {"uplinks": "eth0"})")) ==
         "agent config: bpf.uplinks: must be an array of strings");
   CHECK(Error(Minimal(R"(, "runtime": {"sandboxCommands": [[]]})")) ==

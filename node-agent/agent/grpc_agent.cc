@@ -109,11 +109,11 @@ class AgentImpl : public Agent {
     detector_ =
         std::make_unique<TaskDetector>(&admissions_, gate_.get(), &metrics_, c.containerd.ns);
     if (c.bpf.enabled) {
-      ASSIGN_OR_RETURN(bpf_, BpfFeed::Start(c.bpf, c.node_name));
+      // Bootstrap infrastructure first (unless a previous agent's bundle is still in the maps),
+      // then the restored bundle, then every newly verified one.
+      ASSIGN_OR_RETURN(bpf_, BpfFeed::Start(c.bpf, c.node_name, c.cds.address));
       if (std::shared_ptr<const manifest::PolicyBundle> b = store_->Current()) {
-        // The restored bundle was enforced before the feed existed.
-        absl::StatusOr<std::string> json = ReadFile(c.state_dir + "/bundle.json");
-        if (json.ok()) bpf_->Apply({b, *json, true});
+        bpf_->Apply({b, "", true});
       }
       store_->AddListener([this](const EnforcedPolicy& p) { bpf_->Apply(p); });
     }
@@ -139,6 +139,7 @@ class AgentImpl : public Agent {
     for (std::thread& t : threads_) t.join();
     threads_.clear();
     if (http_) http_->Stop();
+    if (bpf_) bpf_->Stop();  // enforcement stays attached and pinned
     if (pod_server_) pod_server_->Stop();
     if (hook_server_) hook_server_->Stop();
     log::Info("node agent stopped", {{"node", config_.node_name}});
@@ -146,6 +147,10 @@ class AgentImpl : public Agent {
   ~AgentImpl() override { Stop(); }
 
   std::string MetricsText() const override {
+    return AgentMetricsText() + (bpf_ ? bpf_->MetricsText() : "");
+  }
+
+  std::string AgentMetricsText() const {
     std::optional<crypto::TlsIdentity> node = node_->Current();
     std::shared_ptr<const manifest::PolicyBundle> b = store_->Current();
     return metrics_.Render(
