@@ -75,7 +75,9 @@ int Run(const RunFlags& f, CommandContext& ctx) {
 void RegisterRunCommands(CLI::App& app, CommandContext& ctx) {
   auto flags = std::make_shared<RunFlags>();
   CLI::App* run = app.add_subcommand(
-      "run", "Run the node agent: identity, signed policy, hook gate, pod API, detectors");
+      "run",
+      "Run the node agent: attested CDS, identity, signed policy, NRI plugin, hook gate, pod "
+      "API, eBPF data plane, detectors");
   run->add_option("--config", flags->config, "Agent configuration file (JSON)")
       ->required()
       ->check(CLI::ExistingFile);
