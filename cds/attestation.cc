@@ -30,6 +30,32 @@ nlohmann::json EvidenceJson(const attest::Evidence& ev) {
           {"auxblob", Base64Encode(ev.auxblob)}};
 }
 
+absl::StatusOr<attest::Evidence> EvidenceFromJson(const nlohmann::json& j) {
+  if (!j.is_object()) return absl::InvalidArgumentError("evidence: not an object");
+  for (const char* k : {"platform", "report", "auxblob"}) {
+    if (!j.contains(k) || !j[k].is_string()) {
+      return absl::InvalidArgumentError(StrCat("evidence: no string \"", k, "\""));
+    }
+  }
+  if (!j.contains("certificates") || !j["certificates"].is_array()) {
+    return absl::InvalidArgumentError("evidence: no array \"certificates\"");
+  }
+  attest::Evidence ev;
+  ASSIGN_OR_RETURN(ev.platform, ParsePlatform(j["platform"].get<std::string>()));
+  absl::StatusOr<Bytes> report = Base64Decode(j["report"].get<std::string>());
+  absl::StatusOr<Bytes> aux = Base64Decode(j["auxblob"].get<std::string>());
+  if (!report.ok() || !aux.ok()) return absl::InvalidArgumentError("evidence: bad base64");
+  ev.report = std::move(*report);
+  ev.auxblob = std::move(*aux);
+  for (const nlohmann::json& c : j["certificates"]) {
+    if (!c.is_string()) return absl::InvalidArgumentError("evidence: certificate not a string");
+    absl::StatusOr<Bytes> der = Base64Decode(c.get<std::string>());
+    if (!der.ok()) return absl::InvalidArgumentError("evidence: bad base64 certificate");
+    ev.certs.push_back(std::move(*der));
+  }
+  return ev;
+}
+
 nlohmann::json AttestationJson(const AttestationAnswer& a) {
   return {{"evidence", EvidenceJson(a.evidence.evidence)},
           {"imageDigest", a.evidence.image_digest},

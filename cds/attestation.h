@@ -26,5 +26,7 @@ struct AttestationAnswer {
 absl::StatusOr<AttestationAnswer> Attest(Cds& cds, OwnEvidence* source, ByteSpan nonce);
 nlohmann::json AttestationJson(const AttestationAnswer& answer);
 nlohmann::json EvidenceJson(const attest::Evidence& evidence);
+// The inverse, for outside input: every field checked.
+absl::StatusOr<attest::Evidence> EvidenceFromJson(const nlohmann::json& j);
 
 }  // namespace c8s::cds

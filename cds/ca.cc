@@ -62,7 +62,8 @@ absl::StatusOr<crypto::Certificate> ClusterCa::IssueNode(const crypto::Certifica
   claims.approval_mode = r.stamp.mode;
   claims.manifest_hash = r.stamp.manifest_hash;
   RETURN_IF_ERROR(crypto::AddC8sClaims(claims, opt));
-  return ca_.IssueForRequest(csr, opt);
+  // VerifyNodeJoin checked the CSR's proof of possession moments ago.
+  return ca_.IssueForVerifiedRequest(csr, opt);
 }
 
 absl::StatusOr<crypto::Certificate> ClusterCa::IssueWorkload(const crypto::CertificateRequest& csr,

@@ -58,7 +58,8 @@ class ClusterCa {
   static absl::StatusOr<ClusterCa> Generate(absl::Time now);
   static absl::StatusOr<ClusterCa> Load(std::string_view key_pem, std::string_view cert_pem);
 
-  // The CSR's self-signature is checked (proof of possession) before anything is issued.
+  // IssueNode takes a CSR whose proof of possession VerifyNodeJoin has checked; IssueWorkload
+  // checks the CSR's self-signature itself before anything is issued.
   absl::StatusOr<crypto::Certificate> IssueNode(const crypto::CertificateRequest& csr,
                                                 const NodeCertRequest& request) const;
   absl::StatusOr<crypto::Certificate> IssueWorkload(const crypto::CertificateRequest& csr,

@@ -153,6 +153,9 @@ class Cds {
   uint64_t state_version() const { return store_.version(kStateObject); }
   // A follower takes the leader's state (same CA; versions never go back).
   absl::Status AdoptState(ByteSpan blob);
+  // Storage must hold the newest state blob known here: an older version is "stale", another
+  // blob for the same version "conflicting writes". Newer is fine (a later write).
+  absl::Status CheckStorage();
   // Records issued by other replicas (revocation, node addresses for bundles).
   void AddPeerRecord(IssuedRecord record);
   // Called after every persisted state change and every issuance (without locks held).

@@ -206,6 +206,29 @@ absl::Status Cds::AdoptState(ByteSpan blob) {
   return absl::OkStatus();
 }
 
+absl::Status Cds::CheckStorage() {
+  std::optional<Bytes> known = store_.LastBlob(kStateObject);
+  if (!known.has_value()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(auto mine, store_.Unseal(kStateObject, *known));
+  ASSIGN_OR_RETURN(std::optional<Blob> stored, store_.storage()->Read(kStateObject));
+  if (!stored.has_value()) {
+    return absl::DataLossError(StrCat("storage lost the state: version ", mine.first,
+                                      " was written and acknowledged"));
+  }
+  absl::StatusOr<std::pair<uint64_t, nlohmann::json>> theirs =
+      store_.Unseal(kStateObject, stored->data);
+  if (!theirs.ok()) return Annotate(theirs.status(), "storage");
+  if (theirs->first < mine.first) {
+    return absl::DataLossError(StrCat("storage is stale: it serves version ", theirs->first,
+                                      ", version ", mine.first, " was written"));
+  }
+  if (theirs->first == mine.first && stored->data != *known) {
+    return absl::DataLossError(StrCat("storage holds another blob for version ", mine.first,
+                                      " than the leader wrote (conflicting writes acknowledged)"));
+  }
+  return absl::OkStatus();
+}
+
 void Cds::SetStateListener(std::function<void(const Bytes&)> listener) {
   std::lock_guard lock(mu_);
   state_listener_ = std::move(listener);

@@ -9,7 +9,9 @@
 #include "absl/status/statusor.h"
 #include "cds/grpc_server.h"
 #include "cds/http_server.h"
+#include "cds/replica_link.h"
 #include "cds/runtime.h"
+#include "lib/kube/client.h"
 
 namespace CLI {
 class App;
@@ -44,6 +46,14 @@ struct DaemonFlags {
   std::string vault_address;
   std::string vault_token_file;
   std::string vault_ca_file;
+  std::string replica_id;
+  std::string replica_listen;
+  std::vector<std::string> peers;
+  std::string replica_port_file;
+  std::string storage = "dir";
+  std::string kubeconfig;
+  std::string kube_namespace = "c8s-system";
+  std::string kube_prefix = "c8s-cds-";
   std::string port_file;
   std::string http_port_file;
   std::string log_level = "info";
@@ -53,6 +63,7 @@ void AddDaemonFlags(CLI::App& app, DaemonFlags& f);
 
 // Everything the flags make; owns what RuntimeConfig points to.
 struct DaemonSetup {
+  std::unique_ptr<kube::Client> kube;
   std::unique_ptr<Storage> storage;
   std::unique_ptr<SeedStore> seed_store;
   std::unique_ptr<OwnEvidence> evidence;
@@ -60,6 +71,7 @@ struct DaemonSetup {
   RuntimeConfig runtime;
   GrpcServerOptions grpc;
   HttpServerOptions http;
+  std::optional<ReplicaOptions> replica;  // set with --replica-id
 };
 
 absl::StatusOr<std::unique_ptr<DaemonSetup>> BuildDaemonSetup(const DaemonFlags& f);

@@ -1,5 +1,6 @@
 #include "cds/grpc_daemon.h"
 
+#include <signal.h>
 #include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
@@ -50,6 +51,9 @@ struct Fronts {
 };
 
 absl::Status Run(const DaemonFlags& f) {
+  // A replica peer or client that dies mid-write must be an EPIPE on that connection, not
+  // the end of this process (OpenSSL's socket BIO writes without MSG_NOSIGNAL).
+  ::signal(SIGPIPE, SIG_IGN);
   ShutdownSignal shutdown;
   ASSIGN_OR_RETURN(log::Level level, log::ParseLevel(f.log_level));
   log::SetMinLevel(level);
@@ -59,6 +63,17 @@ absl::Status Run(const DaemonFlags& f) {
   rt->AddOpenListener([&] { opened = true; });
   LocalWrites local(rt.get());
   WriteRouter* writes = &local;
+  std::unique_ptr<ReplicaManager> replicas;
+  if (setup->replica.has_value()) {
+    ASSIGN_OR_RETURN(replicas, ReplicaManager::Start(rt.get(), *setup->replica));
+    writes = replicas.get();
+    if (!f.replica_port_file.empty()) {
+      RETURN_IF_ERROR(WriteFileAtomic(f.replica_port_file, std::to_string(replicas->port()), 0644));
+    }
+    ReplicaManager* r = replicas.get();
+    setup->http.extra_metrics = [r] { return r->Gauges(); };
+    setup->http.not_ready = [r] { return r->Conflict(); };
+  }
   Fronts fronts;
   RETURN_IF_ERROR(fronts.Start(rt.get(), writes, *setup, f));
   auto report = [&](std::string_view what) {
@@ -81,6 +96,7 @@ absl::Status Run(const DaemonFlags& f) {
   }
   log::Info("shutting down", {{"signal", shutdown.signal_number()}});
   fronts.Stop();
+  replicas.reset();
   return absl::OkStatus();
 }
 

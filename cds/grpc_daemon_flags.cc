@@ -4,6 +4,7 @@
 
 #include "cds/daemon_flags.h"
 #include "cds/grpc_agent_evidence.h"
+#include "cds/kube_storage.h"
 #include "cds/simulated_platform.h"
 #include "lib/base/fd.h"
 #include "lib/base/log.h"
@@ -61,6 +62,19 @@ void AddDaemonFlags(CLI::App& app, DaemonFlags& f) {
   app.add_option("--vault-address", f.vault_address, "Vault KV v2 (https://host:8200)");
   app.add_option("--vault-token-file", f.vault_token_file, "the CDS's own Vault token");
   app.add_option("--vault-ca", f.vault_ca_file, "PEM trust anchor for Vault");
+  app.add_option("--replica-id", f.replica_id,
+                 "run as one of several replicas (lower ids lead), e.g. the pod name cds-0");
+  app.add_option("--replica-listen", f.replica_listen,
+                 "ipv4:port of the attested replica channel (TLS 1.3, exporter-bound evidence)");
+  app.add_option("--peer", f.peers, "replica channel address of another replica (repeat)");
+  app.add_option("--replica-port-file", f.replica_port_file, "write the bound replica port here");
+  app.add_option("--storage", f.storage, "dir (<state-dir>/objects) or kube (a Secret per object)")
+      ->capture_default_str();
+  app.add_option("--kubeconfig", f.kubeconfig, "kube storage: kubeconfig (default: in-cluster)");
+  app.add_option("--kube-namespace", f.kube_namespace, "kube storage: namespace of the Secrets")
+      ->capture_default_str();
+  app.add_option("--kube-prefix", f.kube_prefix, "kube storage: Secret name prefix")
+      ->capture_default_str();
   app.add_option("--port-file", f.port_file, "write the bound gRPC port here (tests)");
   app.add_option("--http-port-file", f.http_port_file, "write the bound HTTPS port here");
   app.add_option("--log-level", f.log_level, "debug, info, warn, error")->capture_default_str();
@@ -118,7 +132,17 @@ absl::StatusOr<std::unique_ptr<DaemonSetup>> BuildDaemonSetup(const DaemonFlags&
     s->vault = std::move(vault);
     o.secret_store = s->vault.get();
   }
-  s->storage = std::make_unique<DirectoryStorage>(f.state_dir + "/objects");
+  if (f.storage == "dir") {
+    s->storage = std::make_unique<DirectoryStorage>(f.state_dir + "/objects");
+  } else if (f.storage == "kube") {
+    absl::StatusOr<kube::KubeConfig> cfg =
+        f.kubeconfig.empty() ? kube::InClusterConfig() : kube::LoadKubeconfig(f.kubeconfig);
+    if (!cfg.ok()) return Annotate(cfg.status(), "kube storage");
+    ASSIGN_OR_RETURN(s->kube, kube::Client::Create(*cfg));
+    s->storage = std::make_unique<KubeStorage>(s->kube.get(), f.kube_namespace, f.kube_prefix);
+  } else {
+    return absl::InvalidArgumentError(StrCat("--storage ", f.storage, ": want dir or kube"));
+  }
   if (f.seed_in_memory) {
     s->seed_store = std::make_unique<MemorySeedStore>();
   } else {
@@ -137,6 +161,16 @@ absl::StatusOr<std::unique_ptr<DaemonSetup>> BuildDaemonSetup(const DaemonFlags&
   s->http.listen = f.http_listen;
   s->http.sans.dns = f.dns_names;
   s->http.sans.ips = f.ip_addresses;
+  if (!f.replica_id.empty()) {
+    if (f.replica_listen.empty()) {
+      return absl::InvalidArgumentError("--replica-id needs --replica-listen");
+    }
+    ReplicaOptions r;
+    r.id = f.replica_id;
+    r.listen = f.replica_listen;
+    r.peers = f.peers;
+    s->replica = r;
+  }
   return s;
 }
 

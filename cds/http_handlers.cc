@@ -135,6 +135,10 @@ HttpAnswer HandleCdsGet(CdsRuntime& rt, const HttpServerOptions& o, std::string_
   if (path == "/healthz") return {200, "text/plain", "ok\n"};
   if (path == "/readyz") {
     if (rt.sealed()) return {503, "text/plain", "sealed: waiting for the seed\n"};
+    if (o.not_ready) {
+      std::string why = o.not_ready();
+      if (!why.empty()) return {503, "text/plain", why + "\n"};
+    }
     return {200, "text/plain", "ready\n"};
   }
   if (path == "/metrics") return MetricsAnswer(rt, o);

@@ -31,6 +31,8 @@ struct HttpServerOptions {
   crypto::SubjectAltNames sans = {{"localhost"}, {"127.0.0.1"}, {}};
   // Extra gauges for /metrics (replica state); called per scrape.
   std::function<std::vector<std::pair<std::string, double>>()> extra_metrics;
+  // Non-empty: why this CDS must not be considered ready (e.g. a replica conflict).
+  std::function<std::string()> not_ready;
 };
 
 // The response for one request, independent of the HTTP library (tested directly).

@@ -58,7 +58,7 @@ absl::StatusOr<VerifiedNodeJoin> VerifyNodeJoin(const NodeJoinInput& in,
 
   ASSIGN_OR_RETURN(attest::Claims claims, VerifyEvidence(in.evidence, ctx.evidence));
 
-  attest::ReportData want = attest::NodeReportData(in.challenge, csr_key.SpkiDer());
+  attest::ReportData want = attest::NodeReportData(in.challenge, csr->SpkiDer());
   if (claims.report_data != attest::ToBytes(want)) {
     return absl::PermissionDeniedError(StrCat(
         "report data mismatch: evidence carries ", attest::ShortHex(claims.report_data),

@@ -1,78 +1,21 @@
 // Starts a real c8s-cds process on loopback and drives it over gRPC + TLS.
-#include <grpcpp/grpcpp.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <catch2/catch_test_macros.hpp>
-#include <thread>
-
-#include "c8s/cds/v1/cds.grpc.pb.h"
-#include "cds/testing_for_test.h"
-#include "lib/base/fd.h"
-#include "lib/base/status.h"
-#include "lib/crypto/grpc_tls.h"
-#include "test/support/test_env.h"
+#include "cds/component/processes_for_test.h"
 
 namespace c8s::cds {
 namespace {
 
 namespace v1 = ::c8s::cds::v1;
 
-// Bootstrap only: the server is checked afterwards by what it signs (history, bundles).
-class AnyServer : public crypto::PeerVerifier {
- public:
-  absl::StatusOr<crypto::VerifiedPeer> Verify(const std::vector<Bytes>& chain) const override {
-    if (chain.empty()) return absl::UnauthenticatedError("no server certificate");
-    ASSIGN_OR_RETURN(crypto::Certificate leaf, crypto::Certificate::FromDer(chain[0]));
-    return crypto::VerifiedPeer{leaf, {leaf}, "", {}};
-  }
-};
-
-struct Process {
-  pid_t pid = -1;
-  int port = 0;
-  Process(const std::string& dir, const std::string& root) {
-    std::string port_file = dir + "/port";
-    pid = fork();
-    if (pid == 0) {
-      std::string bin = c8s::testing::BinaryPath("bin/c8s-cds");
-      execl(bin.c_str(), bin.c_str(), "--listen", "127.0.0.1:0", "--state-dir",
-            (dir + "/state").c_str(), "--simulated-root", root.c_str(), "--port-file",
-            port_file.c_str(), "--log-level", "warn", nullptr);
-      _exit(127);
-    }
-    for (int i = 0; i < 200 && port == 0; ++i) {
-      auto p = ReadFile(port_file);
-      if (p.ok() && !p->empty()) port = std::stoi(*p);
-      else std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    REQUIRE(port != 0);
-  }
-  ~Process() {
-    kill(pid, SIGTERM);
-    int status = 0;
-    waitpid(pid, &status, 0);
-  }
-};
-
-std::shared_ptr<grpc::Channel> Channel(int port, std::optional<crypto::TlsIdentity> id = {}) {
-  return grpc::CreateChannel(StrCat("127.0.0.1:", port),
-                             crypto::MakeGrpcChannelCredentials(id, std::make_shared<AnyServer>()));
-}
-
-void ToProto(const attest::Evidence& ev, v1::Evidence* out) {
-  out->set_platform("simulated-sev-snp");
-  out->set_report(std::string(ev.report.begin(), ev.report.end()));
-  for (const Bytes& c : ev.certs) out->add_certificates(std::string(c.begin(), c.end()));
-}
+using testing::CdsProcess;
+using testing::Channel;
+using testing::ToProto;
 
 TEST_CASE("c8s-cds process: claim, node join, workload, watch, and refusals", "[component]") {
   c8s::testing::TempDir dir;
   std::string root = dir.Path("sim_ark.pem");
   REQUIRE(WriteFile(root, testing::Sim().ArkPem()).ok());
-  Process cds(dir.path(), root);
-  auto channel = Channel(cds.port);
+  CdsProcess cds(dir.Path("state"), {"--simulated-root", root});
+  auto channel = Channel(cds.port());
   auto identity = v1::Identity::NewStub(channel);
   auto manifests = v1::Manifest::NewStub(channel);
 
@@ -168,7 +111,7 @@ TEST_CASE("c8s-cds process: claim, node join, workload, watch, and refusals", "[
 
   // Workload certificate over mTLS with the node certificate.
   auto ca = crypto::Certificate::FromDer(AsBytes(node.chain_der(0)));
-  auto mtls = Channel(cds.port, crypto::TlsIdentity{{*node_cert}, *key});
+  auto mtls = Channel(cds.port(), crypto::TlsIdentity{{*node_cert}, *key});
   auto identity_mtls = v1::Identity::NewStub(mtls);
   auto wkey = crypto::PrivateKey::Generate(crypto::KeyType::kP256);
   auto wcsr = crypto::CertificateRequest::Create(*wkey, {"api"}, {});

@@ -91,6 +91,8 @@ class CertificateRequest {
   std::string Subject() const;
   std::string CommonName() const;
   absl::StatusOr<PublicKey> GetPublicKey() const;
+  // The SubjectPublicKeyInfo DER exactly as the request carries it (no re-encoding).
+  Bytes SpkiDer() const;
   absl::StatusOr<SubjectAltNames> Sans() const;
   // Proof of possession: the request is signed by the key it names.
   absl::Status VerifySelfSignature() const;
@@ -140,6 +142,9 @@ class CertificateAuthority {
   // Issues for a CSR after checking its self-signature; `options` decides everything else.
   absl::StatusOr<Certificate> IssueForRequest(const CertificateRequest& csr,
                                               const IssueOptions& options) const;
+  // The same for a CSR whose self-signature the caller has just verified (no second verify).
+  absl::StatusOr<Certificate> IssueForVerifiedRequest(const CertificateRequest& csr,
+                                                      const IssueOptions& options) const;
 
   const Certificate& certificate() const { return cert_; }
   const PrivateKey& key() const { return key_; }

@@ -99,6 +99,17 @@ absl::StatusOr<SubjectAltNames> CertificateRequest::Sans() const {
   return internal::ParseGeneralNames(names);
 }
 
+Bytes CertificateRequest::SpkiDer() const {
+  // The decoded X509_PUBKEY keeps algorithm and key bits; encoding it needs no provider.
+  X509_PUBKEY* spki = X509_REQ_get_X509_PUBKEY(req_.get());
+  unsigned char* out = nullptr;
+  int len = spki ? i2d_X509_PUBKEY(spki, &out) : -1;
+  if (len <= 0) return {};
+  Bytes der(out, out + len);
+  OPENSSL_free(out);
+  return der;
+}
+
 absl::Status CertificateRequest::VerifySelfSignature() const {
   EVP_PKEY* key = X509_REQ_get0_pubkey(req_.get());
   if (key == nullptr) return OpenSslError("CSR public key");

@@ -70,8 +70,10 @@ absl::StatusOr<Certificate> Build(const PublicKey& subject_key, const IssueOptio
       X509_set_serialNumber(cert.get(), serial.get()) != 1 ||
       X509_set_subject_name(cert.get(), subject.get()) != 1 ||
       X509_set_issuer_name(cert.get(), issuer ? X509_get_subject_name(issuer) : subject.get()) !=
-          1 ||
-      X509_set_pubkey(cert.get(), subject_key.evp()) != 1) {
+          1) {
+    return OpenSslError("build certificate");
+  }
+  if (X509_set_pubkey(cert.get(), subject_key.evp()) != 1) {
     return OpenSslError("build certificate");
   }
   RETURN_IF_ERROR(SetValidity(cert.get(), options.not_before, options.not_after));
@@ -156,8 +158,16 @@ absl::StatusOr<Certificate> CertificateAuthority::Issue(const PublicKey& subject
 absl::StatusOr<Certificate> CertificateAuthority::IssueForRequest(
     const CertificateRequest& csr, const IssueOptions& options) const {
   RETURN_IF_ERROR(csr.VerifySelfSignature());
+  return IssueForVerifiedRequest(csr, options);
+}
+
+absl::StatusOr<Certificate> CertificateAuthority::IssueForVerifiedRequest(
+    const CertificateRequest& csr, const IssueOptions& options) const {
   ASSIGN_OR_RETURN(PublicKey key, csr.GetPublicKey());
-  return Issue(key, options);
+  if (key.type() == KeyType::kX25519 || key.type() == KeyType::kRsa) {
+    return absl::InvalidArgumentError(StrCat("cannot certify a ", KeyTypeName(key.type()), " key"));
+  }
+  return Build(key, options, cert_.x509(), key_);
 }
 
 }  // namespace c8s::crypto

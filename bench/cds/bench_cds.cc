@@ -1,0 +1,158 @@
+#include "bench/cds/bench_cds.h"
+
+#include <httplib.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "lib/base/fd.h"
+#include "lib/base/status.h"
+#include "lib/base/strings.h"
+#include "lib/manifest/serialize.h"
+
+namespace c8s::bench {
+namespace {
+
+std::string SelfDir() {
+  char buf[4096];
+  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  std::string path(buf, n > 0 ? static_cast<size_t>(n) : 0);
+  return path.substr(0, path.rfind('/'));
+}
+
+absl::StatusOr<int> WaitPortFile(const std::string& path, pid_t pid) {
+  for (int i = 0; i < 600; ++i) {
+    absl::StatusOr<std::string> p = ReadFile(path);
+    if (p.ok() && !p->empty()) return std::stoi(*p);
+    int status = 0;
+    if (::waitpid(pid, &status, WNOHANG) == pid) {
+      return absl::InternalError("c8s-cds exited during start (see its log above)");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return absl::DeadlineExceededError("c8s-cds did not write " + path);
+}
+
+}  // namespace
+
+TempDir::TempDir() {
+  char tmpl[] = "/tmp/c8s-bench-cds.XXXXXX";
+  path_ = ::mkdtemp(tmpl) ? tmpl : "/tmp";
+}
+
+TempDir::~TempDir() {
+  if (path_ != "/tmp") {
+    std::string cmd = "rm -rf '" + path_ + "'";
+    if (std::system(cmd.c_str()) != 0) std::fprintf(stderr, "could not remove %s\n", path_.c_str());
+  }
+}
+
+absl::StatusOr<CdsProcess> StartCds(const std::string& dir, const std::string& simulated_root,
+                                    const std::vector<std::string>& extra) {
+  CdsProcess p;
+  p.dir = dir;
+  std::string bin = SelfDir() + "/c8s-cds";
+  std::vector<std::string> args = {bin,
+                                   "--listen", "127.0.0.1:0",
+                                   "--http-listen", "127.0.0.1:0",
+                                   "--state-dir", dir + "/state",
+                                   "--simulated-root", simulated_root,
+                                   "--port-file", dir + "/grpc.port",
+                                   "--http-port-file", dir + "/http.port",
+                                   "--log-level", "error"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  p.pid = ::fork();
+  if (p.pid == 0) {
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(bin.c_str(), argv.data());
+    _exit(127);
+  }
+  ASSIGN_OR_RETURN(p.grpc_port, WaitPortFile(dir + "/grpc.port", p.pid));
+  ASSIGN_OR_RETURN(p.http_port, WaitPortFile(dir + "/http.port", p.pid));
+  return p;
+}
+
+void StopCds(CdsProcess& cds) {
+  if (cds.pid <= 0) return;
+  ::kill(cds.pid, SIGTERM);
+  int status = 0;
+  ::waitpid(cds.pid, &status, 0);
+  cds.pid = -1;
+}
+
+absl::StatusOr<double> CdsCpuSeconds(const CdsProcess& cds) {
+  httplib::SSLClient http("127.0.0.1", cds.http_port);
+  http.enable_server_certificate_verification(false);  // loopback, our own child process
+  httplib::Result res = http.Get("/metrics");
+  if (!res || res->status != 200) return absl::UnavailableError("CDS /metrics unreachable");
+  const std::string key = "\nprocess_cpu_seconds_total ";
+  size_t at = res->body.find(key);
+  if (at == std::string::npos) return absl::DataLossError("no process_cpu_seconds_total");
+  return std::stod(res->body.substr(at + key.size()));
+}
+
+pid_t Fork(const std::function<int()>& body) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int rc = body();
+    std::fflush(nullptr);
+    _exit(rc);  // no destructors: gRPC's shutdown is not needed by a process that ends here
+  }
+  return pid;
+}
+
+int Wait(pid_t pid) {
+  int status = 0;
+  if (::waitpid(pid, &status, 0) != pid) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+manifest::Manifest BenchManifest(const crypto::PublicKey& owner) {
+  manifest::Manifest m;
+  m.trust_domain = "bench.c8s.dev";
+  m.owners = {{"bench-owner", owner.ToPem()}};
+  manifest::AttestationPolicy p;
+  p.allow_simulated = true;
+  manifest::SnpPolicy snp;
+  snp.measurements = {HexEncode(Bytes(48, 0x5a))};
+  snp.min_tcb = {3, 0, 8, 115, 0};
+  snp.products = {"Milan"};
+  p.snp = snp;
+  m.attestation_policies = {{"cds", p}, {"ingress", p}, {"nodes", p}};
+  m.roles = {"nodes", "cds", "ingress"};
+  manifest::Identity id;
+  id.ref = "bench/app";
+  id.selector.labels = {{"app", "bench"}};
+  id.containers = {{"registry.example.com/bench/app@sha256:" + std::string(64, 'b'), {}, {}}};
+  id.dns_names = {"app.bench.svc.cluster.local"};
+  id.ports = {8080};
+  m.identities = {id};
+  manifest::Normalize(&m);
+  return m;
+}
+
+double Rate(double seconds, const std::function<bool()>& op) {
+  using Clock = std::chrono::steady_clock;
+  for (int i = 0; i < 3; ++i) op();
+  long n = 0;
+  auto start = Clock::now();
+  double elapsed = 0;
+  while (elapsed < seconds) {
+    for (int i = 0; i < 16; ++i) {
+      if (!op()) {
+        std::fprintf(stderr, "baseline operation failed\n");
+        std::exit(2);
+      }
+    }
+    n += 16;
+    elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  }
+  return static_cast<double>(n) / elapsed;
+}
+
+}  // namespace c8s::bench
