@@ -47,8 +47,7 @@ kube::WorkQueueOptions QueueOptions(absl::Duration max_delay) {
 
 Controllers::Controllers(kube::Client* client, CdsClient* cds, Metrics* metrics,
                          ControllersOptions options)
-    : client_(client),
-      metrics_(metrics),
+    : metrics_(metrics),
       options_(std::move(options)),
       caches_(client),
       events_(client, "c8s-operator", options_.identity),

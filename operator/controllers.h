@@ -46,7 +46,6 @@ class Controllers {
   void RecordEvent(const std::string& key, const std::string& type, const std::string& reason,
                    const std::string& message);
 
-  kube::Client* client_;
   Metrics* metrics_;
   ControllersOptions options_;
   Caches caches_;
