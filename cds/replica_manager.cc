@@ -110,9 +110,13 @@ ReplicaManager::~ReplicaManager() {
     cds->SetStateListener(nullptr);
     cds->SetIssuedListener(nullptr);
   }
-  // Link threads are joined through their thread handles kept by the loops below.
-  std::lock_guard lock(mu_);
-  for (auto& t : threads_) {
+  // Joined without mu_: a link thread takes it on its way out (Unregister).
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard lock(mu_);
+    threads.swap(threads_);
+  }
+  for (auto& t : threads) {
     if (t.joinable()) t.join();
   }
 }

@@ -128,14 +128,10 @@ struct ReplicaDirs {
   }
 };
 
-// Hidden ([.]): it FAILS today and is kept as the reproduction for issue #4 acceptance 2.
-// When cds-0 (the leader) is SIGKILLed, cds-1 stops answering gRPC (connection refused on
-// its port) and then does not exit on SIGTERM. Run it with
-//   build/tests/c8s_cds_component_test '[replica-failover]'
 TEST_CASE(
     "replicas: one dies during issuance, the other continues; the restarted one "
     "re-joins by attestation with the same history",
-    "[.][component][replica-failover]") {
+    "[component][replica-failover]") {
   ReplicaDirs dirs;
   const std::string& dir = dirs.tmp.path();
   World keys;
