@@ -33,6 +33,14 @@ TEST_CASE("cds: the claim installs generation 1 signed by the CA, and survives a
   CHECK((*again)->ca_certificate().ToDer() == w.cds->ca_certificate().ToDer());
 }
 
+TEST_CASE("cds: a manifest proposed before the claim is no longer pending once claimed", "[unit]") {
+  World w;
+  REQUIRE(w.cds->Propose(Json(w.m1)).ok());
+  REQUIRE(w.cds->GetPending("").ok());
+  w.ClaimOrDie();
+  CHECK(Msg(w.cds->GetPending("").status()) == "no pending proposal");
+}
+
 // Every refusal: the exact reason, nothing stored, nothing activated.
 TEST_CASE("cds: refused claims and approvals change nothing", "[unit]") {
   World w;

@@ -37,6 +37,7 @@ struct DaemonFlags {
   std::string pod_ref = "c8s-system/cds-0";
   int64_t node_lifetime_s = 24 * 3600;
   int64_t workload_lifetime_s = 3600;
+  int64_t challenge_lifetime_s = 60;
   int64_t max_pending = 16;
   double issue_node_rate = 1000, issue_node_burst = 2000;
   double issue_node_peer_rate = 20, issue_node_peer_burst = 100;

@@ -45,6 +45,10 @@ void AddDaemonFlags(CLI::App& app, DaemonFlags& f) {
   app.add_option("--node-cert-lifetime", f.node_lifetime_s, "seconds")->capture_default_str();
   app.add_option("--workload-cert-lifetime", f.workload_lifetime_s, "seconds")
       ->capture_default_str();
+  app.add_option("--challenge-lifetime", f.challenge_lifetime_s,
+                 "seconds a node-join challenge stays valid (any replica checks it)")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{3600}));
   app.add_option("--max-pending", f.max_pending, "pending proposals kept (oldest dropped)")
       ->capture_default_str();
   app.add_option("--issue-node-rate", f.issue_node_rate, "IssueNode per second, all callers")
@@ -88,6 +92,7 @@ absl::StatusOr<std::unique_ptr<DaemonSetup>> BuildDaemonSetup(const DaemonFlags&
   CdsOptions& o = s->runtime.options;
   o.node_lifetime = absl::Seconds(f.node_lifetime_s);
   o.workload_lifetime = absl::Seconds(f.workload_lifetime_s);
+  o.challenge_ttl = absl::Seconds(f.challenge_lifetime_s);
   o.max_pending = static_cast<size_t>(std::max<int64_t>(1, f.max_pending));
   o.issue_node_limit = {f.issue_node_rate, f.issue_node_burst, f.issue_node_peer_rate,
                         f.issue_node_peer_burst};

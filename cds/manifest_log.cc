@@ -79,6 +79,9 @@ absl::StatusOr<Activation> ManifestLog::Claim(std::string_view manifest_json,
   if (!ok.ok()) return Annotate(ok, "claim refused");
   std::string hash = st->manifest_hash;
   manifests_[hash] = std::move(stored);
+  // Proposed before the claim (the usual way to learn the cluster id): active now, so no
+  // longer pending, as after Approve.
+  std::erase_if(pending_, [&](const auto& p) { return p.first == hash; });
   std::vector<manifest::Approval> approvals{
       {std::string(owner), *st, Bytes(signature.begin(), signature.end())}};
   return Append(hash, std::move(approvals), manifest::ApprovalMode::kOwner, ca_key, now);

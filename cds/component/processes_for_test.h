@@ -2,12 +2,15 @@
 // them (bootstrap channels, evidence in protobuf form, the claim over the wire).
 #pragma once
 
+#include <fcntl.h>
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch_test_macros.hpp>
+#include <chrono>
 #include <string>
 #include <thread>
 #include <vector>
@@ -44,44 +47,63 @@ inline int WaitForPortFile(const std::string& path, pid_t pid) {
   return 0;
 }
 
+// The c8s-cds command line of CdsProcess: loopback ephemeral ports written to
+// `<state_dir>.port` / `.hport` (and `.rport` for replicas), then `extra`.
+inline std::vector<std::string> CdsArgs(const std::string& state_dir,
+                                        const std::vector<std::string>& extra) {
+  std::vector<std::string> args = {c8s::testing::BinaryPath("bin/c8s-cds"),
+                                   "--listen",
+                                   "127.0.0.1:0",
+                                   "--http-listen",
+                                   "127.0.0.1:0",
+                                   "--state-dir",
+                                   state_dir,
+                                   "--port-file",
+                                   state_dir + ".port",
+                                   "--http-port-file",
+                                   state_dir + ".hport",
+                                   "--log-level",
+                                   "warn"};
+  for (const std::string& e : extra) {
+    if (e == "--replica-id") args.insert(args.end(), {"--replica-port-file", state_dir + ".rport"});
+  }
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+// Forks and execs `args`; with `stderr_path`, the child's stderr goes to that file.
+inline pid_t Spawn(std::vector<std::string> args, const std::string& stderr_path = "") {
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (!stderr_path.empty()) {
+      int fd = ::open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      if (fd >= 0) ::dup2(fd, STDERR_FILENO);
+    }
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
 // One c8s-cds process with its state in `state_dir`, gRPC and HTTPS on ephemeral loopback
 // ports; `extra` flags are appended. Stopped with SIGTERM when destroyed, unless killed first.
 class CdsProcess {
  public:
-  CdsProcess(const std::string& state_dir, std::vector<std::string> extra) {
-    std::string port_file = state_dir + ".port";
-    std::string rport_file = state_dir + ".rport";
-    (void)::unlink(port_file.c_str());
-    (void)::unlink(rport_file.c_str());
-    std::vector<std::string> args = {c8s::testing::BinaryPath("bin/c8s-cds"),
-                                     "--listen",
-                                     "127.0.0.1:0",
-                                     "--http-listen",
-                                     "127.0.0.1:0",
-                                     "--state-dir",
-                                     state_dir,
-                                     "--port-file",
-                                     port_file,
-                                     "--log-level",
-                                     "warn"};
-    bool replica = false;
-    for (const std::string& e : extra) replica = replica || e == "--replica-id";
-    if (replica) {
-      args.insert(args.end(), {"--replica-port-file", rport_file});
+  CdsProcess(const std::string& state_dir, std::vector<std::string> extra) : state_dir_(state_dir) {
+    for (const char* suffix : {".port", ".hport", ".rport"}) {
+      (void)::unlink((state_dir + suffix).c_str());
     }
-    args.insert(args.end(), extra.begin(), extra.end());
-    pid_ = fork();
-    if (pid_ == 0) {
-      std::vector<char*> argv;
-      for (std::string& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    port_ = WaitForPortFile(port_file, pid_);
+    bool replica = std::find(extra.begin(), extra.end(), "--replica-id") != extra.end();
+    pid_ = Spawn(CdsArgs(state_dir, extra));
+    port_ = WaitForPortFile(state_dir + ".port", pid_);
     REQUIRE(port_ != 0);
+    http_port_ = WaitForPortFile(state_dir + ".hport", pid_);
+    REQUIRE(http_port_ != 0);
     if (replica) {
-      replica_port_ = WaitForPortFile(rport_file, pid_);
+      replica_port_ = WaitForPortFile(state_dir + ".rport", pid_);
       REQUIRE(replica_port_ != 0);
     }
   }
@@ -98,14 +120,47 @@ class CdsProcess {
     pid_ = -1;
   }
   int port() const { return port_; }
+  int http_port() const { return http_port_; }
   int replica_port() const { return replica_port_; }
+  const std::string& state_dir() const { return state_dir_; }
+  // True while the process has not exited.
+  bool Running() const { return pid_ > 0 && waitpid(pid_, nullptr, WNOHANG) == 0; }
   std::string replica_address() const { return StrCat("127.0.0.1:", replica_port_); }
 
  private:
+  std::string state_dir_;
   pid_t pid_ = -1;
   int port_ = 0;
+  int http_port_ = 0;
   int replica_port_ = 0;
 };
+
+// A c8s-cds run that is expected to end by itself (a refusal to start): its exit code and
+// stderr (the structured log). Killed after `timeout` (exit code -1) if it serves instead.
+struct CdsExit {
+  int code = -1;
+  std::string log;
+};
+inline CdsExit RunCdsToExit(const std::string& state_dir, const std::vector<std::string>& extra,
+                            std::chrono::seconds timeout = std::chrono::seconds(10)) {
+  std::string log_path = state_dir + ".stderr";
+  pid_t pid = Spawn(CdsArgs(state_dir, extra), log_path);
+  CdsExit out;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  int status = 0;
+  while (waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      out.log = ReadFile(log_path).value_or("");
+      return out;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  out.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  out.log = ReadFile(log_path).value_or("");
+  return out;
+}
 
 inline std::shared_ptr<grpc::Channel> Channel(int port,
                                               std::optional<crypto::TlsIdentity> id = {}) {
@@ -119,17 +174,20 @@ inline void ToProto(const attest::Evidence& ev, v1::Evidence* out) {
   for (const Bytes& c : ev.certs) out->add_certificates(std::string(c.begin(), c.end()));
 }
 
-// A fresh challenge, a CSR for `key`, and Sim() evidence bound to both.
+// A fresh challenge from `identity`, a CSR for `key`, and evidence from `platform` bound to
+// both (to `bound`'s public key instead when given: evidence bound to another key).
 inline v1::IssueNodeRequest NodeJoinRequest(v1::Identity::Stub& identity, const std::string& name,
-                                            const crypto::PrivateKey& key, grpc::Status* status) {
+                                            const crypto::PrivateKey& key, grpc::Status* status,
+                                            attest::SimulatedSnp& platform = Sim(),
+                                            const crypto::PrivateKey* bound = nullptr) {
   grpc::ClientContext cc;
   v1::ChallengeResponse ch;
   *status = identity.Challenge(&cc, {}, &ch);
   v1::IssueNodeRequest req;
   if (!status->ok()) return req;
   auto csr = crypto::CertificateRequest::Create(key, {name}, {});
-  auto ev = Sim().GetEvidence(
-      attest::NodeReportData(AsBytes(ch.challenge()), key.GetPublicKey().SpkiDer()));
+  auto ev = platform.GetEvidence(attest::NodeReportData(
+      AsBytes(ch.challenge()), (bound != nullptr ? *bound : key).GetPublicKey().SpkiDer()));
   Bytes der = csr->ToDer();
   req.set_csr_der(std::string(der.begin(), der.end()));
   ToProto(*ev, req.mutable_evidence());
