@@ -45,14 +45,30 @@ absl::StatusOr<std::vector<Bytes>> DerChain(std::string_view pem) {
   return der;
 }
 
+// The peer's chain, leaf first. gRPC builds its "full chain" from SSL_get_peer_cert_chain,
+// which on a server leaves out the client's own certificate: the leaf is then only in
+// `leaf_pem`, and taking the chain's first entry would take the client's CA for its identity.
+absl::StatusOr<std::vector<Bytes>> PeerChain(std::string_view leaf_pem,
+                                             std::string_view chain_pem) {
+  if (leaf_pem.empty()) return DerChain(chain_pem);
+  ASSIGN_OR_RETURN(Certificate leaf, Certificate::FromPem(leaf_pem));
+  std::vector<Bytes> der = {leaf.ToDer()};
+  if (chain_pem.empty()) return der;
+  ASSIGN_OR_RETURN(std::vector<Bytes> rest, DerChain(chain_pem));
+  for (Bytes& c : rest) {
+    if (c != der.front()) der.push_back(std::move(c));
+  }
+  return der;
+}
+
+std::string_view View(const grpc::string_ref& s) { return std::string_view(s.data(), s.size()); }
+
 }  // namespace
 
 bool GrpcPeerVerifier::Verify(gx::TlsCustomVerificationCheckRequest* request,
                               std::function<void(grpc::Status)>, grpc::Status* sync_status) {
-  grpc::string_ref chain_pem = request->peer_cert_full_chain();
-  if (chain_pem.empty()) chain_pem = request->peer_cert();
   absl::StatusOr<std::vector<Bytes>> chain =
-      DerChain(std::string_view(chain_pem.data(), chain_pem.size()));
+      PeerChain(View(request->peer_cert()), View(request->peer_cert_full_chain()));
   absl::StatusOr<VerifiedPeer> peer =
       chain.ok() ? verifier_->Verify(*chain) : absl::StatusOr<VerifiedPeer>(chain.status());
   *sync_status = peer.ok()
@@ -113,12 +129,13 @@ std::shared_ptr<grpc::ServerCredentials> MakeGrpcServerCredentials(
 
 absl::StatusOr<VerifiedPeer> VerifiedPeerOf(const grpc::AuthContext& auth,
                                             const PeerVerifier& verifier) {
+  std::vector<grpc::string_ref> leaf = auth.FindPropertyValues(GRPC_X509_PEM_CERT_PROPERTY_NAME);
   std::vector<grpc::string_ref> chain =
       auth.FindPropertyValues(GRPC_X509_PEM_CERT_CHAIN_PROPERTY_NAME);
-  if (chain.empty()) chain = auth.FindPropertyValues(GRPC_X509_PEM_CERT_PROPERTY_NAME);
-  if (chain.empty()) return absl::UnauthenticatedError("call has no peer certificate");
-  ASSIGN_OR_RETURN(std::vector<Bytes> der,
-                   DerChain(std::string_view(chain.front().data(), chain.front().size())));
+  if (leaf.empty() && chain.empty())
+    return absl::UnauthenticatedError("call has no peer certificate");
+  ASSIGN_OR_RETURN(std::vector<Bytes> der, PeerChain(leaf.empty() ? "" : View(leaf.front()),
+                                                     chain.empty() ? "" : View(chain.front())));
   return verifier.Verify(der);
 }
 

@@ -141,6 +141,20 @@ TEST_CASE("gRPC mutual TLS through the PeerVerifier on loopback", "[unit]") {
     CHECK(r.reply == "spiffe://c8s.test/ns/shop/id/web");
   }
 
+  SECTION("a client that sends its chain (leaf + CA) is identified by its leaf") {
+    // On the server, gRPC's chain property omits the client's own leaf (OpenSSL's
+    // SSL_get_peer_cert_chain): the identity must still be the leaf, never the CA.
+    auto client_verifier =
+        std::make_shared<CaPeerVerifier>(ca.certificate(), clock, "spiffe://c8s.test/ns/c8s/");
+    CallResult r = Call(
+        server.port,
+        MakeGrpcChannelCredentials(
+            TlsIdentity{{client_leaf.cert, ca.certificate()}, client_leaf.key}, client_verifier));
+    INFO(r.status.error_message() << " / server: " << StatusText(server_verifier->last()));
+    REQUIRE(r.status.ok());
+    CHECK(r.reply == "spiffe://c8s.test/ns/shop/id/web");
+  }
+
   SECTION("a client refuses a server whose identity does not match") {
     auto client_verifier =
         std::make_shared<CaPeerVerifier>(ca.certificate(), clock, "spiffe://c8s.test/ns/other/");
@@ -160,6 +174,20 @@ TEST_CASE("gRPC mutual TLS through the PeerVerifier on loopback", "[unit]") {
     CallResult r = Call(server.port, MakeGrpcChannelCredentials(
                                          TlsIdentity{{impostor.cert}, impostor.key}, verifier));
     // The server refuses after the handshake; the client only sees the connection close.
+    CHECK(r.status.error_code() == grpc::StatusCode::UNAVAILABLE);
+    CHECK(r.reply.empty());
+    CHECK(StatusText(server_verifier->last())
+              .find("issuer mismatch: no trusted certificate named CN=foreign CA,O=c8s") !=
+          std::string::npos);
+  }
+
+  SECTION("a client cannot pass off another's certificate by putting it in its chain") {
+    // The impostor holds only web's public certificate; its handshake key is its own.
+    CertificateAuthority foreign = MakeCa("foreign CA", now);
+    testing::Leaf impostor = IssueWorkloadLeaf(foreign, "web", "spiffe://c8s.test/ns/shop/id/web");
+    CallResult r = Call(
+        server.port, MakeGrpcChannelCredentials(
+                         TlsIdentity{{impostor.cert, client_leaf.cert}, impostor.key}, verifier));
     CHECK(r.status.error_code() == grpc::StatusCode::UNAVAILABLE);
     CHECK(r.reply.empty());
     CHECK(StatusText(server_verifier->last())
