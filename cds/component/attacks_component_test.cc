@@ -3,10 +3,6 @@
 // storage and the history head compared before and after; only the refusal counter of that
 // reason moves, by one). One claimed CDS serves every step in order; a second CDS (another
 // seed, a non-simulated node policy, 1 s challenges) provides foreign and expired nonces.
-#include <grpcpp/generic/generic_stub.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 #include "cds/component/refusals_for_test.h"
 #include "lib/manifest/approval.h"
 #include "lib/manifest/sealing.h"
@@ -152,78 +148,46 @@ grpc::Status IssueNode(v1::Identity::Stub& identity, const v1::IssueNodeRequest&
   return identity.IssueNode(&c, req, &r);
 }
 
-// Raw bytes as the request message of `method` (no protobuf encoding).
-grpc::Status CallRaw(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
-                     const std::string& body) {
-  grpc::GenericStub stub(channel);
-  grpc::Slice slice(body);
-  grpc::ByteBuffer request(&slice, 1);
-  grpc::ByteBuffer response;
-  grpc::ClientContext c;
-  c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-  std::mutex mu;
-  std::condition_variable cv;
-  bool done = false;
-  grpc::Status result;
-  stub.UnaryCall(&c, method, grpc::StubOptions(), &request, &response, [&](grpc::Status st) {
-    std::lock_guard lock(mu);
-    result = std::move(st);
-    done = true;
-    cv.notify_one();
-  });
-  std::unique_lock lock(mu);
-  cv.wait(lock, [&] { return done; });
-  return result;
-}
-
-// Sends `bytes` over plain TCP to 127.0.0.1:`port` and reads until the server closes.
-std::string RawTcp(int port, const std::string& bytes) {
-  UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  REQUIRE(fd.get() >= 0);
-  timeval tv{5, 0};
-  ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  REQUIRE(::send(fd.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
-          static_cast<ssize_t>(bytes.size()));
-  std::string got;
-  char buf[4096];
-  for (ssize_t n; (n = ::recv(fd.get(), buf, sizeof buf, 0)) > 0;) got.append(buf, n);
-  return got;
-}
-
-TEST_CASE("c8s-cds process: every attack is refused with its reason; nothing issued or stored",
-          "[component]") {
-  c8s::testing::TempDir dir;
-  std::vector<std::string> roots;
+// --simulated-root flags for Sim(0..2), their ARKs written into `dir`.
+std::vector<std::string> SimulatedRootFlags(const c8s::testing::TempDir& dir) {
+  std::vector<std::string> flags;
   for (int i = 0; i < 3; ++i) {
-    roots.insert(roots.end(), {"--simulated-root", dir.Path(StrCat("sim", i, ".pem"))});
-    REQUIRE(WriteFile(roots.back(), Sim(i).ArkPem()).ok());
+    flags.insert(flags.end(), {"--simulated-root", dir.Path(StrCat("sim", i, ".pem"))});
+    REQUIRE(WriteFile(flags.back(), Sim(i).ArkPem()).ok());
   }
-  std::vector<std::string> flags = roots;
-  flags.push_back("--simulate-own-evidence");  // GetAttestation serves the sealing key
-  CdsProcess cds(dir.Path("a"), flags);
-  // Another cluster: its challenges are foreign to `cds`, and expire after 1 s.
-  CdsProcess other(dir.Path("b"), {roots[0], roots[1], "--challenge-lifetime", "1"});
-  auto channel = Channel(cds.port());
-  auto identity = v1::Identity::NewStub(channel);
-  auto manifests = v1::Manifest::NewStub(channel);
-  auto other_identity = v1::Identity::NewStub(Channel(other.port()));
-  World keys;  // owner keys only
+  return flags;
+}
 
-  // A challenge of the other CDS, used after it expired at the end.
-  auto late_key = crypto::PrivateKey::Generate(crypto::KeyType::kP256);
+std::vector<std::string> Concat(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+// Two CDS processes on loopback: `cds`, attacked throughout, and `other`, another cluster
+// (another seed, a non-simulated node policy, 1 s challenges) whose challenges are foreign to
+// `cds` and expire soon.
+struct Scene {
+  c8s::testing::TempDir dir;
+  std::vector<std::string> roots = SimulatedRootFlags(dir);
+  // GetAttestation serves the sealing key the owner seals secrets to.
+  CdsProcess cds{dir.Path("a"), Concat(roots, {"--simulate-own-evidence"})};
+  CdsProcess other{dir.Path("b"), {roots[0], roots[1], "--challenge-lifetime", "1"}};
+  std::shared_ptr<grpc::Channel> channel = Channel(cds.port());
+  std::unique_ptr<v1::Identity::Stub> identity = v1::Identity::NewStub(channel);
+  std::unique_ptr<v1::Manifest::Stub> manifests = v1::Manifest::NewStub(channel);
+  std::unique_ptr<v1::Identity::Stub> other_identity = v1::Identity::NewStub(Channel(other.port()));
+  World keys;                                   // owner keys only
+  manifest::Manifest m1;                        // claimed: generation 1
+  manifest::ApprovalStatement claim_statement;  // alice's, with `claim`
+  v1::ApproveRequest claim;
+};
+
+// Approvals, joins and claims that must not activate or issue anything; then the claim.
+void RefusedBeforeTheClaim(Scene& s) {
   grpc::Status st;
-  v1::IssueNodeRequest expired_req = NodeJoinRequest(*other_identity, "late", *late_key, &st);
-  REQUIRE(st.ok());
-  auto expired_from = std::chrono::steady_clock::now();
-
   v1::GetAttestationResponse att;
   {
-    auto attestation = v1::Attestation::NewStub(channel);
+    auto attestation = v1::Attestation::NewStub(s.channel);
     v1::GetAttestationRequest req;
     req.set_nonce(std::string(32, 'n'));
     grpc::ClientContext c;
@@ -231,141 +195,152 @@ TEST_CASE("c8s-cds process: every attack is refused with its reason; nothing iss
     INFO(st.error_message());
     REQUIRE(st.ok());
   }
-  manifest::Manifest m1 = SecretsManifest(att);
-  v1::GetPendingResponse pending1 = Propose(*manifests, m1);
-  manifest::ApprovalStatement claim_statement = StatementFor(pending1);
-  CHECK(claim_statement.generation == 1);
-  v1::ApproveRequest claim =
-      ApprovalRequest(keys, pending1.manifest_json(), claim_statement, "alice", &keys.alice);
+  s.m1 = SecretsManifest(att);
+  v1::GetPendingResponse pending1 = Propose(*s.manifests, s.m1);
+  s.claim_statement = StatementFor(pending1);
+  CHECK(s.claim_statement.generation == 1);
+  s.claim =
+      ApprovalRequest(s.keys, pending1.manifest_json(), s.claim_statement, "alice", &s.keys.alice);
 
-  // --- Before the claim: nothing is issued or activated ---
-  CheckRefused(cds,
+  CheckRefused(s.cds,
                {StatusCode::FAILED_PRECONDITION,
                 "approval refused: the CDS is not claimed yet (use Claim with the first manifest)",
                 false, "approve"},
-               [&] { return Approve(*manifests, claim); });
+               [&] { return Approve(*s.manifests, s.claim); });
   {
     auto key = crypto::PrivateKey::Generate(crypto::KeyType::kP256);
-    v1::IssueNodeRequest req = NodeJoinRequest(*identity, "early", *key, &st);
+    v1::IssueNodeRequest req = NodeJoinRequest(*s.identity, "early", *key, &st);
     REQUIRE(st.ok());
     CheckRefused(
-        cds,
+        s.cds,
         {StatusCode::FAILED_PRECONDITION,
          "not claimed: the CDS issues no certificate before the claim", false, "issue-node"},
-        [&] { return IssueNode(*identity, req); });
+        [&] { return IssueNode(*s.identity, req); });
   }
-  CheckRefused(cds,
+  CheckRefused(s.cds,
                {StatusCode::PERMISSION_DENIED,
                 "claim refused: unknown owner \"bob\" (owners: [alice])", false, "claim"},
                [&] {
-                 return Claim(*manifests, ApprovalRequest(keys, pending1.manifest_json(),
-                                                          claim_statement, "bob", &keys.bob));
+                 return Claim(*s.manifests, ApprovalRequest(s.keys, pending1.manifest_json(),
+                                                            s.claim_statement, "bob", &s.keys.bob));
                });
-  CheckRefused(cds,
+  CheckRefused(s.cds,
                {StatusCode::PERMISSION_DENIED,
-                "claim refused: bad approval signature by owner "
-                "\"alice\": ",
+                "claim refused: bad approval signature by owner \"alice\": Ed25519 signature "
+                "verification failed over ",
                 true, "claim"},
                [&] {
-                 return Claim(*manifests, ApprovalRequest(keys, pending1.manifest_json(),
-                                                          claim_statement, "alice", nullptr));
+                 return Claim(*s.manifests, ApprovalRequest(s.keys, pending1.manifest_json(),
+                                                            s.claim_statement, "alice", nullptr));
                });
-  CheckRefused(cds,
+  CheckRefused(s.cds,
                {StatusCode::PERMISSION_DENIED,
-                "claim refused: bad approval signature by owner "
-                "\"alice\": ",
+                "claim refused: bad approval signature by owner \"alice\": Ed25519 signature "
+                "verification failed over ",
                 true, "claim"},
                [&] {
-                 return Claim(*manifests, ApprovalRequest(keys, pending1.manifest_json(),
-                                                          claim_statement, "alice", &keys.bob));
+                 return Claim(*s.manifests,
+                              ApprovalRequest(s.keys, pending1.manifest_json(), s.claim_statement,
+                                              "alice", &s.keys.bob));
                });
-  st = Claim(*manifests, claim);
+  st = Claim(*s.manifests, s.claim);
   INFO(st.error_message());
   REQUIRE(st.ok());
   {
     grpc::ClientContext c;
     v1::GetPendingResponse none;
-    CHECK(manifests->GetPending(&c, {}, &none).error_message() == "no pending proposal");
+    CHECK(s.manifests->GetPending(&c, {}, &none).error_message() == "no pending proposal");
   }
+}
 
-  // --- History rewrites and bad approvals ---
-  CheckRefused(cds,
+// History rewrites, badly signed, misdirected and replayed approvals; then generation 2.
+void RefusedManifestChanges(Scene& s) {
+  grpc::Status st;
+  CheckRefused(s.cds,
                {StatusCode::FAILED_PRECONDITION,
                 "claim refused: already claimed (generation 1 active)", false, "claim"},
-               [&] { return Claim(*manifests, claim); });
-  manifest::Manifest m2 = m1;
+               [&] { return Claim(*s.manifests, s.claim); });
+  manifest::Manifest m2 = s.m1;
   m2.identities[0].dns_names.push_back("api2.shop.svc");
-  v1::GetPendingResponse pending2 = Propose(*manifests, m2);
+  v1::GetPendingResponse pending2 = Propose(*s.manifests, m2);
   manifest::ApprovalStatement next = StatementFor(pending2);
   REQUIRE(next.generation == 2);
-  auto approve_with = [&](manifest::ApprovalStatement s, const crypto::PrivateKey* signer) {
-    return Approve(*manifests, ApprovalRequest(keys, "", s, "alice", signer));
+  auto approve_with = [&](const manifest::ApprovalStatement& statement,
+                          const crypto::PrivateKey* signer) {
+    return Approve(*s.manifests, ApprovalRequest(s.keys, "", statement, "alice", signer));
   };
-  CheckRefused(cds,
+  CheckRefused(s.cds,
                {StatusCode::PERMISSION_DENIED,
-                "approval refused: bad approval signature by owner \"alice\": ", true, "approve"},
+                "approval refused: bad approval signature by owner \"alice\": Ed25519 signature "
+                "verification failed over ",
+                true, "approve"},
                [&] { return approve_with(next, nullptr); });
-  CheckRefused(cds,
+  CheckRefused(s.cds,
                {StatusCode::PERMISSION_DENIED,
-                "approval refused: bad approval signature by owner \"alice\": ", true, "approve"},
-               [&] { return approve_with(next, &keys.bob); });
+                "approval refused: bad approval signature by owner \"alice\": Ed25519 signature "
+                "verification failed over ",
+                true, "approve"},
+               [&] { return approve_with(next, &s.keys.bob); });
   {
-    manifest::ApprovalStatement s = next;
-    s.cluster = "sha256:" + std::string(64, 'a');
-    CheckRefused(cds,
+    manifest::ApprovalStatement bad = next;
+    bad.cluster = "sha256:" + std::string(64, 'a');
+    CheckRefused(s.cds,
                  {StatusCode::PERMISSION_DENIED,
-                  StrCat("approval refused: approval for cluster ", s.cluster,
+                  StrCat("approval refused: approval for cluster ", bad.cluster,
                          " but this cluster is ", next.cluster),
                   false, "approve"},
-                 [&] { return approve_with(s, &keys.alice); });
+                 [&] { return approve_with(bad, &s.keys.alice); });
   }
   {
-    manifest::ApprovalStatement s = next;
-    s.generation = 3;
+    manifest::ApprovalStatement bad = next;
+    bad.generation = 3;
     CheckRefused(
-        cds,
+        s.cds,
         {StatusCode::PERMISSION_DENIED,
          "approval refused: approval is for generation 3, next generation is 2", false, "approve"},
-        [&] { return approve_with(s, &keys.alice); });
+        [&] { return approve_with(bad, &s.keys.alice); });
   }
   {
-    manifest::ApprovalStatement s = next;
-    s.previous_entry_hash = std::string(manifest::kZeroEntryHash);
-    CheckRefused(cds,
+    manifest::ApprovalStatement bad = next;
+    bad.previous_entry_hash = std::string(manifest::kZeroEntryHash);
+    CheckRefused(s.cds,
                  {StatusCode::PERMISSION_DENIED,
-                  StrCat("approval refused: approval names predecessor ", s.previous_entry_hash,
+                  StrCat("approval refused: approval names predecessor ", bad.previous_entry_hash,
                          " but the active history entry is ", next.previous_entry_hash),
                   false, "approve"},
-                 [&] { return approve_with(s, &keys.alice); });
+                 [&] { return approve_with(bad, &s.keys.alice); });
   }
   // The claim's statement and signature sent again as an approval: its manifest is active.
   CheckRefused(
-      cds,
+      s.cds,
       {StatusCode::NOT_FOUND,
-       StrCat("approval refused: no pending proposal with hash ", claim_statement.manifest_hash),
+       StrCat("approval refused: no pending proposal with hash ", s.claim_statement.manifest_hash),
        false, "approve"},
-      [&] { return Approve(*manifests, claim); });
-  st = approve_with(next, &keys.alice);
+      [&] { return Approve(*s.manifests, s.claim); });
+  st = approve_with(next, &s.keys.alice);
   INFO(st.error_message());
   REQUIRE(st.ok());
-  // A rollback: m1 proposed again, with the owner's old (genuine) claim approval replayed.
-  REQUIRE(Propose(*manifests, m1).next_generation() == 3);
+  // A rollback: s.m1 proposed again, with the owner's old (genuine) claim approval replayed.
+  REQUIRE(Propose(*s.manifests, s.m1).next_generation() == 3);
   CheckRefused(
-      cds,
+      s.cds,
       {StatusCode::PERMISSION_DENIED,
        "approval refused: approval is for generation 1, next generation is 3", false, "approve"},
-      [&] { return Approve(*manifests, claim); });
+      [&] { return Approve(*s.manifests, s.claim); });
+}
 
-  // --- Node join ---
+// Replayed, misbound, foreign and policy-violating node evidence.
+void RefusedNodeJoins(Scene& s) {
+  grpc::Status st;
   {
     auto key = crypto::PrivateKey::Generate(crypto::KeyType::kP256);
-    v1::IssueNodeRequest req = NodeJoinRequest(*identity, "node-1", *key, &st);
+    v1::IssueNodeRequest req = NodeJoinRequest(*s.identity, "node-1", *key, &st);
     REQUIRE(st.ok());
-    REQUIRE(IssueNode(*identity, req).ok());
-    CheckRefused(cds,
+    REQUIRE(IssueNode(*s.identity, req).ok());
+    CheckRefused(s.cds,
                  {StatusCode::ALREADY_EXISTS, "challenge already used: evidence replayed", false,
                   "issue-node"},
-                 [&] { return IssueNode(*identity, req); });
+                 [&] { return IssueNode(*s.identity, req); });
   }
   struct JoinAttack {
     std::string name;
@@ -382,31 +357,34 @@ TEST_CASE("c8s-cds process: every attack is refused with its reason; nothing iss
       {"evidence bound to another key",
        &Sim(),
        true,
-       identity.get(),
+       s.identity.get(),
        {StatusCode::PERMISSION_DENIED, "report data mismatch: evidence carries ", true,
         "issue-node"}},
       {"foreign nonce",
        &Sim(),
        false,
-       other_identity.get(),
+       s.other_identity.get(),
        {StatusCode::PERMISSION_DENIED, "challenge MAC mismatch: not issued by this cluster", false,
         "issue-node"}},
       {"debug guest",
        &Sim(1),
        false,
-       identity.get(),
+       s.identity.get(),
        {StatusCode::PERMISSION_DENIED,
-        "node policy \"nodes-prod\": snp.allowDebug: got debug enabled", true, "issue-node"}},
+        "node policy \"nodes-prod\": snp.allowDebug: got debug enabled (guest policy bit 19), "
+        "want disabled",
+        false, "issue-node"}},
       {"TCB below minimum",
        &Sim(2),
        false,
-       identity.get(),
-       {StatusCode::PERMISSION_DENIED, "node policy \"nodes-prod\": snp.minTcb", true,
+       s.identity.get(),
+       {StatusCode::PERMISSION_DENIED,
+        "node policy \"nodes-prod\": snp.minTcb.microcode: got 100, want >= 115", false,
         "issue-node"}},
       {"measurement not in policy",
        other_measurement->get(),
        false,
-       identity.get(),
+       s.identity.get(),
        {StatusCode::PERMISSION_DENIED,
         "node policy \"nodes-prod\": snp.measurement: got 11111111…, want one of [5a5a5a5a…]",
         false, "issue-node"}},
@@ -418,47 +396,51 @@ TEST_CASE("c8s-cds process: every attack is refused with its reason; nothing iss
     v1::IssueNodeRequest req = NodeJoinRequest(*a.challenger, "node-2", *key, &st, *a.platform,
                                                a.bind_other_key ? &*bound : nullptr);
     REQUIRE(st.ok());
-    CheckRefused(cds, a.want, [&] { return IssueNode(*identity, req); });
+    CheckRefused(s.cds, a.want, [&] { return IssueNode(*s.identity, req); });
   }
+}
 
-  // --- Workloads and secrets (mTLS) ---
-  IssuedNode node = JoinOrDie(*identity, "node-3");
-  crypto::TlsIdentity api = WorkloadOrDie(cds.port(), node, "shop/api");
-  crypto::TlsIdentity web = WorkloadOrDie(cds.port(), node, "shop/web");
+// Secrets.Release by the wrong identity, measurement and after expiry; an undefined
+// identity. A released secret first shows the conditions can hold.
+void RefusedWorkloadsAndSecrets(Scene& s) {
+  grpc::Status st;
+  IssuedNode node = JoinOrDie(*s.identity, "node-3");
+  crypto::TlsIdentity api = WorkloadOrDie(s.cds.port(), node, "shop/api");
+  crypto::TlsIdentity web = WorkloadOrDie(s.cds.port(), node, "shop/web");
   {
     v1::ReleaseResponse released;
-    st = Release(cds.port(), api, "shop/db-password", &released);
+    st = Release(s.cds.port(), api, "shop/db-password", &released);
     INFO(st.error_message());
     REQUIRE(st.ok());
     CHECK(released.value() == kSecretValue);
   }
-  CheckRefused(cds,
+  CheckRefused(s.cds,
                {StatusCode::PERMISSION_DENIED,
                 "releaseTo: identity shop/web may not receive secret shop/db-password "
                 "(releaseTo: [shop/api])",
                 false, "release"},
-               [&] { return Release(cds.port(), web, "shop/db-password"); });
-  CheckRefused(cds,
+               [&] { return Release(s.cds.port(), web, "shop/db-password"); });
+  CheckRefused(s.cds,
                {StatusCode::PERMISSION_DENIED,
                 "secret policy \"secrets-other-measurement\": snp.measurement: got 5a5a5a5a…, "
                 "want one of [11111111…]",
                 false, "release"},
-               [&] { return Release(cds.port(), api, "shop/other-measurement"); });
+               [&] { return Release(s.cds.port(), api, "shop/other-measurement"); });
   CheckRefused(
-      cds,
+      s.cds,
       {StatusCode::PERMISSION_DENIED,
        "notAfter: secret shop/expired expired at 2020-01-01T00:00:00Z, now ", true, "release"},
-      [&] { return Release(cds.port(), api, "shop/expired"); });
+      [&] { return Release(s.cds.port(), api, "shop/expired"); });
   {
     auto node_stub =
-        v1::Identity::NewStub(Channel(cds.port(), crypto::TlsIdentity{{node.cert}, node.key}));
+        v1::Identity::NewStub(Channel(s.cds.port(), crypto::TlsIdentity{{node.cert}, node.key}));
     auto key = crypto::PrivateKey::Generate(crypto::KeyType::kP256);
     Bytes der = crypto::CertificateRequest::Create(*key, {"w"}, {})->ToDer();
     v1::IssueWorkloadRequest req;
     req.set_csr_der(std::string(der.begin(), der.end()));
     req.set_identity("shop/nope");
     req.set_pod_ref("shop/nope-0");
-    CheckRefused(cds,
+    CheckRefused(s.cds,
                  {StatusCode::PERMISSION_DENIED,
                   "identity \"shop/nope\" is not defined by the active manifest (generation 2)",
                   false, "issue-workload"},
@@ -468,47 +450,53 @@ TEST_CASE("c8s-cds process: every attack is refused with its reason; nothing iss
                    return node_stub->IssueWorkload(&c, req, &r);
                  });
   }
+}
 
-  // --- Malformed protobuf: bytes that do not decode never reach the CDS (gRPC 1.51's
-  // callback API answers UNIMPLEMENTED with no message, server_callback_handlers.h); decodable
-  // requests with malformed content are refused by the CDS with the field named ---
+// Bytes that do not decode never reach the CDS (gRPC 1.51's callback API answers
+// UNIMPLEMENTED with no message: server_callback_handlers.h); decodable requests with
+// malformed content are refused by the CDS with the field named; malformed HTTPS gets a 4xx
+// with the reason. The process keeps serving.
+void RefusedMalformedRequests(Scene& s) {
+  grpc::Status st;
   for (const char* method : {"/c8s.cds.v1.Identity/IssueNode", "/c8s.cds.v1.Manifest/Claim",
                              "/c8s.cds.v1.Manifest/Approve", "/c8s.cds.v1.Manifest/Propose",
                              "/c8s.cds.v1.Secrets/Release"}) {
     INFO(method);
-    CheckRefused(cds, {StatusCode::UNIMPLEMENTED, "", false, ""},
-                 [&] { return CallRaw(channel, method, std::string("\xff\xff\xff\xff\x0f", 5)); });
+    CheckRefused(s.cds, {StatusCode::UNIMPLEMENTED, "", false, ""}, [&] {
+      return CallRaw(s.channel, method, std::string("\xff\xff\xff\xff\x0f", 5));
+    });
   }
   {
     v1::IssueNodeRequest req;
     req.set_node_name("node-5");
     req.set_csr_der("not der");
     req.mutable_evidence()->set_platform("simulated-sev-snp");
-    CheckRefused(cds, {StatusCode::INVALID_ARGUMENT, "csr: ", true, "issue-node"}, [&] {
-      return CallRaw(channel, "/c8s.cds.v1.Identity/IssueNode", req.SerializeAsString());
+    CheckRefused(s.cds, {StatusCode::INVALID_ARGUMENT, "csr: ", true, "issue-node"}, [&] {
+      return CallRaw(s.channel, "/c8s.cds.v1.Identity/IssueNode", req.SerializeAsString());
     });
     v1::ProposeRequest prop;
     prop.set_manifest_json("{\"apiVersion\": ");
-    CheckRefused(cds, {StatusCode::INVALID_ARGUMENT, "manifest: ", true, "propose"}, [&] {
-      return CallRaw(channel, "/c8s.cds.v1.Manifest/Propose", prop.SerializeAsString());
+    CheckRefused(s.cds, {StatusCode::INVALID_ARGUMENT, "manifest: ", true, "propose"}, [&] {
+      return CallRaw(s.channel, "/c8s.cds.v1.Manifest/Propose", prop.SerializeAsString());
     });
     v1::ApproveRequest approve;
     approve.set_statement_json("[]");
     approve.set_owner("alice");
-    CheckRefused(cds, {StatusCode::INVALID_ARGUMENT, "approval statement: ", true, "approve"}, [&] {
-      return CallRaw(channel, "/c8s.cds.v1.Manifest/Approve", approve.SerializeAsString());
-    });
+    CheckRefused(
+        s.cds, {StatusCode::INVALID_ARGUMENT, "approval statement: ", true, "approve"}, [&] {
+          return CallRaw(s.channel, "/c8s.cds.v1.Manifest/Approve", approve.SerializeAsString());
+        });
   }
   {
     auto key = crypto::PrivateKey::Generate(crypto::KeyType::kP256);
-    v1::IssueNodeRequest req = NodeJoinRequest(*identity, "node-4", *key, &st);
+    v1::IssueNodeRequest req = NodeJoinRequest(*s.identity, "node-4", *key, &st);
     REQUIRE(st.ok());
-    CHECK(IssueNode(*identity, req).ok());
+    CHECK(IssueNode(*s.identity, req).ok());
   }
 
   // --- Malformed HTTP: 4xx with the reason, nothing counted, the process keeps serving ---
   {
-    CdsSnapshot before = TakeSnapshot(cds);
+    CdsSnapshot before = TakeSnapshot(s.cds);
     struct HttpAttack {
       std::string method, path, body;
       int status;
@@ -528,42 +516,64 @@ TEST_CASE("c8s-cds process: every attack is refused with its reason; nothing iss
     };
     for (const HttpAttack& a : attacks) {
       INFO(a.method << " " << a.path);
-      HttpReply r = Https(cds.http_port(), a.method, a.path, a.body);
+      HttpReply r = Https(s.cds.http_port(), a.method, a.path, a.body);
       CHECK(r.status == a.status);
       nlohmann::json body = nlohmann::json::parse(r.body, nullptr, false);
       CHECK(body.value("error", "") == a.error);
     }
-    CHECK(Https(cds.http_port(), "POST", "/v1/manifest", std::string(64 << 10, 'x')).status == 413);
+    CHECK(Https(s.cds.http_port(), "POST", "/v1/manifest", std::string(64 << 10, 'x')).status ==
+          413);
     // Not TLS at all: the server ends the connection without an HTTP answer.
-    CHECK(RawTcp(cds.http_port(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n").find("HTTP/") ==
+    CHECK(RawTcp(s.cds.http_port(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n").find("HTTP/") ==
           std::string::npos);
-    CHECK(RawTcp(cds.http_port(), std::string(70000, '\x16')).find("HTTP/") == std::string::npos);
-    CdsSnapshot after = TakeSnapshot(cds);
+    CHECK(RawTcp(s.cds.http_port(), std::string(70000, '\x16')).find("HTTP/") == std::string::npos);
+    CdsSnapshot after = TakeSnapshot(s.cds);
     CHECK(MetricChanges(before, after).empty());
     CHECK(after.objects == before.objects);
-    CHECK(Https(cds.http_port(), "GET", "/healthz").status == 200);
+    CHECK(Https(s.cds.http_port(), "GET", "/healthz").status == 200);
   }
+}
 
-  // --- The other CDS: simulated evidence against its non-simulated policy, expired nonce ---
-  {
-    auto other_manifests = v1::Manifest::NewStub(Channel(other.port()));
-    st = ProposeAndApprove(*other_manifests, keys, NodeManifest(false), true);
-    INFO(st.error_message());
-    REQUIRE(st.ok());
-    auto key = crypto::PrivateKey::Generate(crypto::KeyType::kP256);
-    v1::IssueNodeRequest req = NodeJoinRequest(*other_identity, "node-1", *key, &st);
-    REQUIRE(st.ok());
-    CheckRefused(other,
-                 {StatusCode::PERMISSION_DENIED,
-                  "node policy \"nodes-prod\": allowSimulated: evidence is simulated-sev-snp but "
-                  "the policy does not allow simulated evidence",
-                  false, "issue-node"},
-                 [&] { return IssueNode(*other_identity, req); });
-    std::this_thread::sleep_until(expired_from + std::chrono::milliseconds(1100));
-    CheckRefused(other,
-                 {StatusCode::DEADLINE_EXCEEDED, "challenge expired at ", true, "issue-node"},
-                 [&] { return IssueNode(*other_identity, expired_req); });
-  }
+// The other CDS, claimed with a node policy that refuses simulated evidence: Sim(0)'s evidence
+// is refused there, and its own challenge taken at `expired_from` has expired (1 s lifetime).
+void RefusedByTheOtherCluster(Scene& s, const v1::IssueNodeRequest& expired,
+                              std::chrono::steady_clock::time_point expired_from) {
+  grpc::Status st;
+  auto other_manifests = v1::Manifest::NewStub(Channel(s.other.port()));
+  st = ProposeAndApprove(*other_manifests, s.keys, NodeManifest(false), true);
+  INFO(st.error_message());
+  REQUIRE(st.ok());
+  auto key = crypto::PrivateKey::Generate(crypto::KeyType::kP256);
+  v1::IssueNodeRequest req = NodeJoinRequest(*s.other_identity, "node-1", *key, &st);
+  REQUIRE(st.ok());
+  CheckRefused(s.other,
+               {StatusCode::PERMISSION_DENIED,
+                "node policy \"nodes-prod\": allowSimulated: evidence is simulated-sev-snp but "
+                "the policy does not allow simulated evidence",
+                false, "issue-node"},
+               [&] { return IssueNode(*s.other_identity, req); });
+  std::this_thread::sleep_until(expired_from + std::chrono::milliseconds(1100));
+  CheckRefused(s.other,
+               {StatusCode::DEADLINE_EXCEEDED, "challenge expired at ", true, "issue-node"},
+               [&] { return IssueNode(*s.other_identity, expired); });
+}
+
+TEST_CASE("c8s-cds process: every attack is refused with its reason; nothing issued or stored",
+          "[component]") {
+  Scene s;
+  // A challenge of the other CDS, used after it expired at the end.
+  auto late_key = crypto::PrivateKey::Generate(crypto::KeyType::kP256);
+  grpc::Status st;
+  v1::IssueNodeRequest expired = NodeJoinRequest(*s.other_identity, "late", *late_key, &st);
+  REQUIRE(st.ok());
+  auto expired_from = std::chrono::steady_clock::now();
+
+  RefusedBeforeTheClaim(s);
+  RefusedManifestChanges(s);
+  RefusedNodeJoins(s);
+  RefusedWorkloadsAndSecrets(s);
+  RefusedMalformedRequests(s);
+  RefusedByTheOtherCluster(s, expired, expired_from);
 }
 
 }  // namespace

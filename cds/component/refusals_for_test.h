@@ -1,5 +1,5 @@
 // Component tests of refusals by a real c8s-cds process: what it issued, stored and counted,
-// taken before and after an attack, and plain HTTPS against its endpoints.
+// taken before and after an attack; HTTPS, raw gRPC messages and raw TCP against its ports.
 //
 //   CheckRefused(cds, {grpc::StatusCode::ALREADY_EXISTS, "challenge already used: ...", false,
 //                      "issue-node"},
@@ -7,11 +7,16 @@
 #pragma once
 
 #include <dirent.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <sstream>
+#include <mutex>
 #include <string>
 
 #include "cds/component/processes_for_test.h"
@@ -37,6 +42,49 @@ inline HttpReply Https(int port, const std::string& method, const std::string& p
       method == "POST" ? http.Post(path, body, "application/octet-stream") : http.Get(path);
   if (!r) return {};
   return {r->status, r->body};
+}
+
+// Raw bytes as the request message of `method` (no protobuf encoding).
+inline grpc::Status CallRaw(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
+                     const std::string& body) {
+  grpc::GenericStub stub(channel);
+  grpc::Slice slice(body);
+  grpc::ByteBuffer request(&slice, 1);
+  grpc::ByteBuffer response;
+  grpc::ClientContext c;
+  c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  grpc::Status result;
+  stub.UnaryCall(&c, method, grpc::StubOptions(), &request, &response, [&](grpc::Status st) {
+    std::lock_guard lock(mu);
+    result = std::move(st);
+    done = true;
+    cv.notify_one();
+  });
+  std::unique_lock lock(mu);
+  cv.wait(lock, [&] { return done; });
+  return result;
+}
+
+// Sends `bytes` over plain TCP to 127.0.0.1:`port` and reads until the server closes.
+inline std::string RawTcp(int port, const std::string& bytes) {
+  UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  REQUIRE(fd.get() >= 0);
+  timeval tv{5, 0};
+  ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::send(fd.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
+          static_cast<ssize_t>(bytes.size()));
+  std::string got;
+  char buf[4096];
+  for (ssize_t n; (n = ::recv(fd.get(), buf, sizeof buf, 0)) > 0;) got.append(buf, n);
+  return got;
 }
 
 // /metrics as series -> value, e.g. `c8s_cds_issued_total{kind="node"}` -> 3.
@@ -70,15 +118,25 @@ inline std::map<std::string, std::string> ObjectHashes(const std::string& state_
   return out;
 }
 
+// The lines of <state_dir>/audit.jsonl.
+inline std::vector<std::string> AuditLines(const std::string& state_dir) {
+  std::vector<std::string> lines;
+  std::istringstream in(ReadFile(state_dir + "/audit.jsonl").value_or(""));
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
 struct CdsSnapshot {
   std::map<std::string, double> metrics;
   std::map<std::string, std::string> objects;
+  std::vector<std::string> audit;
   uint64_t generation = 0;  // of the active manifest; 0 while unclaimed
   std::string head;         // the active history entry's hash
 };
 
 inline CdsSnapshot TakeSnapshot(const CdsProcess& cds) {
-  CdsSnapshot s{ScrapeMetrics(cds.http_port()), ObjectHashes(cds.state_dir()), 0, ""};
+  CdsSnapshot s{ScrapeMetrics(cds.http_port()), ObjectHashes(cds.state_dir()),
+                AuditLines(cds.state_dir()), 0, ""};
   auto manifests = v1::Manifest::NewStub(Channel(cds.port()));
   grpc::ClientContext c;
   v1::GetActiveResponse active;
@@ -122,7 +180,8 @@ struct Refusal {
 
 // Runs `attack` and checks that it was refused exactly as `want` says and had no effect: the
 // same objects in storage, the same active generation and history head, and no metric changed
-// except `want.event`'s refusal counter for this reason, by exactly one.
+// except `want.event`'s refusal counter for this reason, by exactly one; the audit log gained
+// exactly that refusal with its reason (nothing when `want.event` is empty).
 inline void CheckRefused(const CdsProcess& cds, const Refusal& want,
                          const std::function<grpc::Status()>& attack) {
   CdsSnapshot before = TakeSnapshot(cds);
@@ -147,6 +206,13 @@ inline void CheckRefused(const CdsProcess& cds, const Refusal& want,
   }
   std::string changes = MetricChanges(before, after);
   CHECK(changes == counted);
+  REQUIRE(after.audit.size() == before.audit.size() + (want.event.empty() ? 0 : 1));
+  if (!want.event.empty()) {
+    nlohmann::json line = nlohmann::json::parse(after.audit.back(), nullptr, false);
+    CHECK(line.value("event", "") == want.event);
+    CHECK(line.value("outcome", "") == "refused");
+    CHECK(line.value("reason", "") == st.error_message());
+  }
 }
 
 }  // namespace c8s::cds::testing

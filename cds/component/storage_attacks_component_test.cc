@@ -3,6 +3,7 @@
 // nothing activated; a corrupted or torn blob makes the process refuse to start, with the
 // reason, and write nothing (no second CA on top of the damaged state).
 #include "cds/component/refusals_for_test.h"
+#include "cds/component/replicas_for_test.h"
 
 namespace c8s::cds::testing {
 namespace {
@@ -102,6 +103,49 @@ TEST_CASE("c8s-cds process: lying and corrupted storage are detected, nothing is
   CdsSnapshot loaded = TakeSnapshot(*cds);
   CHECK(loaded.generation == 1);
   CHECK(loaded.metrics.at("c8s_cds_manifest_generation") == 1);
+}
+
+// Storage serving an old blob to a restarting replica: the blob is genuine (sealed with the
+// cluster's seed), so the replica opens it, but the leader's push names a newer version; the
+// replica takes that one, reports the storage as stale, and loses nothing.
+TEST_CASE("replicas: a stale state blob served to a restarted replica is reported; nothing lost",
+          "[component]") {
+  ReplicaDirs dirs;
+  const std::string& dir = dirs.tmp.path();
+  World keys;
+  CdsProcess a(dirs.a, ReplicaFlags(dir, "cds-0", {}));
+  auto manifests = v1::Manifest::NewStub(Channel(a.port()));
+  REQUIRE(ProposeAndApprove(*manifests, keys, ReplicaManifest(), true).ok());
+  absl::StatusOr<std::string> generation1 = ReadFile(StatePath(dirs.a));
+  REQUIRE(generation1.ok());
+  auto b = std::make_unique<CdsProcess>(dirs.b, ReplicaFlags(dir, "cds-1", {a.replica_address()}));
+  REQUIRE(WaitOpen(b->port(), 1));
+  manifest::Manifest m2 = ReplicaManifest();
+  m2.identities[0].dns_names.push_back("api2.shop.svc");
+  grpc::Status st = ProposeAndApprove(*manifests, keys, m2, false);
+  INFO(st.error_message());
+  REQUIRE(st.ok());
+  REQUIRE(WaitOpen(b->port(), 2));
+  auto written = static_cast<int64_t>(ScrapeMetrics(a.http_port()).at("c8s_cds_state_version"));
+  b->Kill(SIGTERM);
+
+  REQUIRE(WriteFile(StatePath(dirs.a), *generation1).ok());
+  b = std::make_unique<CdsProcess>(dirs.b, ReplicaFlags(dir, "cds-1", {a.replica_address()}));
+  std::string anomalies = "c8s_cds_storage_anomalies_total{kind=\"storage\"}";
+  std::map<std::string, double> metrics;
+  for (int i = 0; i < 100; ++i) {
+    metrics = ScrapeMetrics(b->http_port());
+    if (metrics.count(anomalies) != 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  CHECK(metrics[anomalies] == 1);
+  std::string audit = ReadFile(dirs.b + "/audit.jsonl").value_or("");
+  INFO(audit);
+  CHECK(audit.find(StrCat("storage is stale: it serves version ", written - 2, ", version ",
+                          written, " was written")) != std::string::npos);
+  CHECK(WaitOpen(b->port(), 2));
+  CHECK(History(b->port()) == History(a.port()));
+  CHECK(History(b->port()).size() == 2);
 }
 
 }  // namespace

@@ -1,0 +1,89 @@
+// Component tests of c8s-cds replicas: the manifest admitting them, their flags (one simulated
+// platform, the seed in memory, an attested replica channel), and two state directories
+// sharing one storage directory as replicas share the API server in a cluster.
+#pragma once
+
+#include <sys/stat.h>
+
+#include "cds/component/processes_for_test.h"
+
+namespace c8s::cds::testing {
+
+// NodeManifest with the CDS role accepting the replicas' simulated platform (the same
+// measurement as Sim(0)); no CDS identity: replicas must run this CDS's own image.
+inline manifest::Manifest ReplicaManifest() {
+  manifest::Manifest m = NodeManifest();
+  manifest::AttestationPolicy& p = m.attestation_policies[m.roles.cds];
+  p.allow_simulated = true;
+  p.snp->measurements = {HexEncode(Bytes(48, 0x5a))};
+  p.snp->min_tcb = {3, 0, 8, 115, 0};
+  p.snp->products = {"Milan"};
+  p.snp->host_data = {};
+  p.snp->chip_ids = {};
+  p.snp->min_abi = {0, 0};
+  return m;
+}
+
+inline std::vector<std::string> ReplicaFlags(const std::string& dir, const std::string& id,
+                                             const std::vector<std::string>& peers,
+                                             const std::string& image = "") {
+  std::vector<std::string> f = {"--simulated-root",
+                                dir + "/sim_ark.pem",
+                                "--simulate-own-evidence",
+                                "--simulated-platform",
+                                dir + "/platform",
+                                "--seed-in-memory",
+                                "--replica-id",
+                                id,
+                                "--replica-listen",
+                                "127.0.0.1:0",
+                                "--issue-node-rate",
+                                "1000",
+                                "--issue-node-burst",
+                                "1000"};
+  if (id != "cds-0") f.push_back("--no-create");
+  if (!image.empty()) f.insert(f.end(), {"--image-digest", image});
+  for (const std::string& p : peers) f.insert(f.end(), {"--peer", p});
+  return f;
+}
+
+// The CDS at `port` serves an active manifest (it is open: it has the seed).
+inline bool WaitOpen(int port, uint64_t generation) {
+  auto manifests = v1::Manifest::NewStub(Channel(port));
+  for (int i = 0; i < 200; ++i) {
+    grpc::ClientContext c;
+    c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    v1::GetActiveResponse r;
+    if (manifests->GetActive(&c, {}, &r).ok() && r.generation() >= generation) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+// Every history entry the CDS at `port` serves, with its CA signature.
+inline std::vector<std::string> History(int port) {
+  auto manifests = v1::Manifest::NewStub(Channel(port));
+  grpc::ClientContext c;
+  v1::HistoryResponse r;
+  grpc::Status st = manifests->History(&c, {}, &r);
+  INFO(st.error_message());
+  REQUIRE(st.ok());
+  std::vector<std::string> entries;
+  for (const auto& e : r.entries()) entries.push_back(e.entry_json() + "|" + e.signature());
+  return entries;
+}
+
+struct ReplicaDirs {
+  c8s::testing::TempDir tmp;
+  std::string a, b;
+  ReplicaDirs() : a(tmp.Path("a")), b(tmp.Path("b")) {
+    REQUIRE(WriteFile(tmp.Path("sim_ark.pem"), Sim().ArkPem()).ok());
+    // One storage, as the API server is for replicas in a cluster; state dirs apart.
+    REQUIRE(::mkdir(a.c_str(), 0700) == 0);
+    REQUIRE(::mkdir(b.c_str(), 0700) == 0);
+    REQUIRE(::mkdir((a + "/objects").c_str(), 0700) == 0);
+    REQUIRE(::symlink((a + "/objects").c_str(), (b + "/objects").c_str()) == 0);
+  }
+};
+
+}  // namespace c8s::cds::testing
