@@ -2,7 +2,7 @@
 // exact reason, and nothing issued, stored or activated (metrics, the files of the directory
 // storage and the history head compared before and after; only the refusal counter of that
 // reason moves, by one). One claimed CDS serves every step in order; a second CDS (another
-// seed, a non-simulated node policy, 1 s challenges) provides foreign and expired nonces.
+// seed, a non-simulated node policy, 2 s challenges) provides foreign and expired nonces.
 #include "cds/component/refusals_for_test.h"
 #include "lib/manifest/approval.h"
 #include "lib/manifest/sealing.h"
@@ -164,14 +164,14 @@ std::vector<std::string> Concat(std::vector<std::string> a, const std::vector<st
 }
 
 // Two CDS processes on loopback: `cds`, attacked throughout, and `other`, another cluster
-// (another seed, a non-simulated node policy, 1 s challenges) whose challenges are foreign to
+// (another seed, a non-simulated node policy, 2 s challenges) whose challenges are foreign to
 // `cds` and expire soon.
 struct Scene {
   c8s::testing::TempDir dir;
   std::vector<std::string> roots = SimulatedRootFlags(dir);
   // GetAttestation serves the sealing key the owner seals secrets to.
   CdsProcess cds{dir.Path("a"), Concat(roots, {"--simulate-own-evidence"})};
-  CdsProcess other{dir.Path("b"), {roots[0], roots[1], "--challenge-lifetime", "1"}};
+  CdsProcess other{dir.Path("b"), {roots[0], roots[1], "--challenge-lifetime", "2"}};
   std::shared_ptr<grpc::Channel> channel = Channel(cds.port());
   std::unique_ptr<v1::Identity::Stub> identity = v1::Identity::NewStub(channel);
   std::unique_ptr<v1::Manifest::Stub> manifests = v1::Manifest::NewStub(channel);
@@ -196,6 +196,28 @@ void RefusedBeforeTheClaim(Scene& s) {
     REQUIRE(st.ok());
   }
   s.m1 = SecretsManifest(att);
+  {
+    // Automatic approval takes effect only once an owner-approved manifest enables it.
+    manifest::Manifest automatic = s.m1;
+    automatic.approval = manifest::ApprovalMode::kAutomatic;
+    CdsSnapshot before = TakeSnapshot(s.cds);
+    v1::ProposeRequest prop;
+    prop.set_manifest_json(Json(automatic));
+    v1::ProposeResponse presp;
+    grpc::ClientContext c;
+    st = s.manifests->Propose(&c, prop, &presp);
+    INFO(st.error_message());
+    REQUIRE(st.ok());
+    CHECK(presp.state() == "PendingApproval");
+    CHECK(presp.generation() == 0);
+    CdsSnapshot after = TakeSnapshot(s.cds);
+    CHECK(after.generation == 0);
+    CHECK(after.metrics.at("c8s_cds_claimed") == 0);
+    CHECK(after.metrics.count("c8s_cds_activations_total{event=\"propose\"}") == 0);
+    CHECK(MetricChanges(before, after) ==
+          StrCat("c8s_cds_state_version: ", before.metrics.at("c8s_cds_state_version"), " -> ",
+                 before.metrics.at("c8s_cds_state_version") + 1, "\n"));
+  }
   v1::GetPendingResponse pending1 = Propose(*s.manifests, s.m1);
   s.claim_statement = StatementFor(pending1);
   CHECK(s.claim_statement.generation == 1);
@@ -248,8 +270,11 @@ void RefusedBeforeTheClaim(Scene& s) {
   REQUIRE(st.ok());
   {
     grpc::ClientContext c;
+    v1::GetPendingRequest claimed;
+    claimed.set_manifest_hash(pending1.manifest_hash());
     v1::GetPendingResponse none;
-    CHECK(s.manifests->GetPending(&c, {}, &none).error_message() == "no pending proposal");
+    CHECK(s.manifests->GetPending(&c, claimed, &none).error_message() ==
+          "no pending proposal with hash " + pending1.manifest_hash());
   }
 }
 
@@ -535,7 +560,9 @@ void RefusedMalformedRequests(Scene& s) {
 }
 
 // The other CDS, claimed with a node policy that refuses simulated evidence: Sim(0)'s evidence
-// is refused there, and its own challenge taken at `expired_from` has expired (1 s lifetime).
+// is refused there, and its own challenge taken at `expired_from` has expired. Expiry is
+// kept in whole seconds (rounded down), so a 2 s challenge lives more than 1 s and at most 2 s:
+// long enough for a request sent at once, and surely over 2 s after it was taken.
 void RefusedByTheOtherCluster(Scene& s, const v1::IssueNodeRequest& expired,
                               std::chrono::steady_clock::time_point expired_from) {
   grpc::Status st;
@@ -552,7 +579,7 @@ void RefusedByTheOtherCluster(Scene& s, const v1::IssueNodeRequest& expired,
                 "the policy does not allow simulated evidence",
                 false, "issue-node"},
                [&] { return IssueNode(*s.other_identity, req); });
-  std::this_thread::sleep_until(expired_from + std::chrono::milliseconds(1100));
+  std::this_thread::sleep_until(expired_from + std::chrono::milliseconds(2050));
   CheckRefused(s.other,
                {StatusCode::DEADLINE_EXCEEDED, "challenge expired at ", true, "issue-node"},
                [&] { return IssueNode(*s.other_identity, expired); });
