@@ -55,6 +55,9 @@ int Run(int count, int threads) {
     if (!n.ok()) return std::fprintf(stderr, "issue: %s\n", n.status().ToString().c_str()), 1;
     return *n == count ? 0 : 1;
   });
+  // Only the child writes to_parent and reads to_child: a child that dies is then an EOF here.
+  ::close(to_parent[1]);
+  ::close(to_child[0]);
   char c = 0;
   if (::read(to_parent[0], &c, 1) != 1) {
     bench::Wait(load);

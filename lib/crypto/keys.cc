@@ -95,10 +95,15 @@ absl::StatusOr<PublicKey> PublicKey::FromPem(std::string_view pem) {
 }
 
 absl::StatusOr<PublicKey> PublicKey::FromSpkiDer(ByteSpan der) {
-  const unsigned char* p = der.data();
-  EVP_PKEY* key = d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size()));
-  if (key == nullptr) return OpenSslError("parse DER SubjectPublicKeyInfo");
-  if (p != der.data() + der.size()) {
+  size_t consumed = 0;
+  EVP_PKEY* key = internal::DecodeEcSpkiBuiltin(der, &consumed);  // EC: the fast path
+  if (key == nullptr) {
+    const unsigned char* p = der.data();
+    key = d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size()));
+    if (key == nullptr) return OpenSslError("parse DER SubjectPublicKeyInfo");
+    consumed = static_cast<size_t>(p - der.data());
+  }
+  if (consumed != der.size()) {
     EVP_PKEY_free(key);
     return absl::InvalidArgumentError("parse DER SubjectPublicKeyInfo: trailing bytes");
   }
@@ -234,8 +239,10 @@ PublicKey PrivateKey::GetPublicKey() const {
   // A public-only copy, so that a PublicKey handed around never carries the private scalar.
   unsigned char* out = nullptr;
   int len = i2d_PUBKEY(key_.get(), &out);
+  size_t consumed = 0;
+  EVP_PKEY* pub = len > 0 ? internal::DecodeEcSpkiBuiltin(ByteSpan(out, len), &consumed) : nullptr;
   const unsigned char* p = out;
-  EVP_PKEY* pub = len > 0 ? d2i_PUBKEY(nullptr, &p, len) : nullptr;
+  if (pub == nullptr && len > 0) pub = d2i_PUBKEY(nullptr, &p, len);
   OPENSSL_free(out);
   if (pub == nullptr) {
     // Every key type we load or generate has an SPKI form; failing here is memory exhaustion

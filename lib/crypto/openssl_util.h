@@ -13,8 +13,8 @@
 #include <openssl/ecdsa.h>
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
-#include <openssl/pem.h>
 #include <openssl/param_build.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
@@ -79,4 +79,14 @@ void ClearOpenSslErrors();
 BioPtr ReadOnlyBio(ByteSpan data);
 Bytes BioContents(BIO* bio);
 
+namespace internal {
+
+// ec_builtin.cc: EC keys through OpenSSL's built-in EC method (why: see there).
+// A SubjectPublicKeyInfo of an EC key as a built-in key, with the bytes it took in
+// `consumed`; nullptr (errors cleared) when `der` is not one.
+EVP_PKEY* DecodeEcSpkiBuiltin(ByteSpan der, size_t* consumed);
+// X509_set_pubkey, an EC key going in as a built-in copy.
+absl::Status SetSubjectKey(X509* cert, EVP_PKEY* key);
+
+}  // namespace internal
 }  // namespace c8s::crypto

@@ -125,8 +125,7 @@ absl::StatusOr<SubjectAltNames> Certificate::Sans() const {
 bool Certificate::IsCa() const { return X509_check_ca(cert_.get()) > 0; }
 
 absl::StatusOr<std::optional<Bytes>> Certificate::Extension(std::string_view oid) const {
-  Asn1ObjectPtr obj(OBJ_txt2obj(std::string(oid).c_str(), 1));
-  if (!obj) return OpenSslError(StrCat("invalid OID ", oid));
+  ASSIGN_OR_RETURN(std::shared_ptr<const ASN1_OBJECT> obj, internal::DottedOid(oid));
   int idx = X509_get_ext_by_OBJ(cert_.get(), obj.get(), -1);
   if (idx < 0) return std::optional<Bytes>();
   if (X509_get_ext_by_OBJ(cert_.get(), obj.get(), idx) >= 0) {
@@ -138,12 +137,9 @@ absl::StatusOr<std::optional<Bytes>> Certificate::Extension(std::string_view oid
 }
 
 bool Certificate::ExtensionIsCritical(std::string_view oid) const {
-  Asn1ObjectPtr obj(OBJ_txt2obj(std::string(oid).c_str(), 1));
-  if (!obj) {
-    ClearOpenSslErrors();
-    return false;
-  }
-  int idx = X509_get_ext_by_OBJ(cert_.get(), obj.get(), -1);
+  absl::StatusOr<std::shared_ptr<const ASN1_OBJECT>> obj = internal::DottedOid(oid);
+  if (!obj.ok()) return false;
+  int idx = X509_get_ext_by_OBJ(cert_.get(), obj->get(), -1);
   return idx >= 0 && X509_EXTENSION_get_critical(X509_get_ext(cert_.get(), idx)) == 1;
 }
 

@@ -97,11 +97,14 @@ class CertificateRequest {
   // Proof of possession: the request is signed by the key it names.
   absl::Status VerifySelfSignature() const;
 
-  X509_REQ* req() const { return req_.get(); }
+  // Parsed by c8s itself (x509_csr.cc) rather than d2i_X509_REQ: OpenSSL 3.0 would decode
+  // the key through its provider decoder framework, which costs more than the CDS's whole
+  // issuance otherwise does.
+  struct Parsed;
 
  private:
-  explicit CertificateRequest(std::shared_ptr<X509_REQ> req) : req_(std::move(req)) {}
-  std::shared_ptr<X509_REQ> req_;
+  explicit CertificateRequest(std::shared_ptr<const Parsed> parsed) : p_(std::move(parsed)) {}
+  std::shared_ptr<const Parsed> p_;
 };
 
 // An extension the caller encodes itself (the c8s profile, cert_profile.h).

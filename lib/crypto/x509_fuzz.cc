@@ -35,6 +35,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const c8s::crypto::Certificate& cert : *certs) Exercise(cert);
   }
   (void)c8s::crypto::Crl::Parse(input);
-  (void)c8s::crypto::CertificateRequest::FromDer(input);
+  if (auto csr = c8s::crypto::CertificateRequest::FromDer(input); csr.ok()) {
+    (void)csr->Subject();
+    (void)csr->CommonName();
+    (void)csr->Sans();
+    (void)csr->SpkiDer();
+    (void)csr->VerifySelfSignature();
+    (void)c8s::crypto::CertificateRequest::FromPem(csr->ToPem());
+  }
+  (void)c8s::crypto::CertificateRequest::FromPem(c8s::AsChars(input));
   return 0;
 }

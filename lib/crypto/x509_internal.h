@@ -1,6 +1,7 @@
 // Helpers shared by the x509_*.cc files; not part of the public API (OpenSSL types inside).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -27,6 +28,11 @@ absl::StatusOr<SubjectAltNames> ParseGeneralNames(const GENERAL_NAMES* names);
 // The digest X509_sign/X509_REQ_sign use for a key: SHA-256 for P-256, SHA-384 for P-384,
 // none for Ed25519.
 absl::StatusOr<const EVP_MD*> SigningDigest(const PrivateKey& key);
+
+// The ASN1_OBJECT for a dotted OID, parsed once per process (OBJ_txt2obj costs more than
+// the ECDSA signature of a certificate; issuing and reading c8s claims look up the same few
+// OIDs on every certificate).
+absl::StatusOr<std::shared_ptr<const ASN1_OBJECT>> DottedOid(std::string_view oid);
 
 Bytes DerOf(int len, unsigned char* out);  // takes ownership of `out` (OPENSSL_free)
 

@@ -19,8 +19,7 @@ absl::Status AddConfExtension(X509* cert, X509V3_CTX* ctx, int nid, const std::s
 }
 
 absl::Status AddCustomExtension(X509* cert, const CustomExtension& custom) {
-  Asn1ObjectPtr obj(OBJ_txt2obj(custom.oid.c_str(), 1));
-  if (!obj) return OpenSslError(StrCat("custom extension OID ", custom.oid));
+  ASSIGN_OR_RETURN(std::shared_ptr<const ASN1_OBJECT> obj, internal::DottedOid(custom.oid));
   if (X509_get_ext_by_OBJ(cert, obj.get(), -1) >= 0) {
     return absl::InvalidArgumentError(StrCat("extension ", custom.oid, " given twice"));
   }
@@ -73,9 +72,7 @@ absl::StatusOr<Certificate> Build(const PublicKey& subject_key, const IssueOptio
           1) {
     return OpenSslError("build certificate");
   }
-  if (X509_set_pubkey(cert.get(), subject_key.evp()) != 1) {
-    return OpenSslError("build certificate");
-  }
+  RETURN_IF_ERROR(internal::SetSubjectKey(cert.get(), subject_key.evp()));
   RETURN_IF_ERROR(SetValidity(cert.get(), options.not_before, options.not_after));
 
   X509V3_CTX ctx;

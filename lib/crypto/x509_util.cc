@@ -3,6 +3,8 @@
 #include <openssl/objects.h>
 
 #include <ctime>
+#include <mutex>
+#include <unordered_map>
 
 #include "lib/base/status.h"
 #include "lib/base/strings.h"
@@ -159,6 +161,25 @@ Bytes DerOf(int len, unsigned char* out) {
   Bytes der(out, out + len);
   OPENSSL_free(out);
   return der;
+}
+
+absl::StatusOr<std::shared_ptr<const ASN1_OBJECT>> DottedOid(std::string_view oid) {
+  constexpr size_t kMaxCached = 256;  // the profile's and attestation's OIDs, with room
+  static std::mutex mu;
+  static auto* cache = new std::unordered_map<std::string, std::shared_ptr<const ASN1_OBJECT>>();
+  std::string key(oid);
+  {
+    std::lock_guard lock(mu);
+    auto it = cache->find(key);
+    if (it != cache->end()) return it->second;
+  }
+  ASN1_OBJECT* parsed = OBJ_txt2obj(key.c_str(), 1);
+  if (parsed == nullptr) return OpenSslError(StrCat("invalid OID ", oid));
+  std::shared_ptr<const ASN1_OBJECT> obj(
+      parsed, [](const ASN1_OBJECT* o) { ASN1_OBJECT_free(const_cast<ASN1_OBJECT*>(o)); });
+  std::lock_guard lock(mu);
+  if (cache->size() < kMaxCached) cache->emplace(std::move(key), obj);
+  return obj;
 }
 
 }  // namespace c8s::crypto::internal
