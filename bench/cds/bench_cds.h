@@ -71,9 +71,13 @@ absl::StatusOr<NodeCredentials> JoinNode(int grpc_port, const crypto::Certificat
 // present `node`'s certificate, after `ready()` returned (the caller reads the CDS's CPU time
 // there). CSRs come from a pre-made pool: their cost is the client's, not the CDS's. Returns
 // the number of certificates issued.
+// What each call of IssueWorkloads' load is: an issuance, or (the same-run floor of any
+// mTLS call to this CDS) an Identity.Challenge on the same connections.
+enum class WorkloadCall { kIssue, kChallenge };
 absl::StatusOr<int> IssueWorkloads(int grpc_port, const crypto::Certificate& ca,
                                    const NodeCredentials& node, const std::string& identity,
-                                   int count, int threads, const std::function<void()>& ready);
+                                   int count, int threads, const std::function<void()>& ready,
+                                   WorkloadCall call = WorkloadCall::kIssue);
 
 // Operations per second of `op` over about `seconds`.
 double Rate(double seconds, const std::function<bool()>& op);

@@ -80,9 +80,9 @@ absl::StatusOr<NodeCredentials> JoinNode(int port, const crypto::Certificate& ca
   bool trace = std::getenv("C8S_BENCH_TRACE") != nullptr;
   auto mark = [&](const char* what) {
     if (trace) {
-      std::fprintf(stderr, "%s %s %.1f ms\n", name.c_str(), what,
-                   std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
-                       .count());
+      std::fprintf(
+          stderr, "%s %s %.1f ms\n", name.c_str(), what,
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     }
   };
   auto verifier = std::make_shared<crypto::CaPeerVerifier>(ca, Clock::Real());
@@ -91,7 +91,8 @@ absl::StatusOr<NodeCredentials> JoinNode(int port, const crypto::Certificate& ca
   auto identity = v1::Identity::NewStub(channel);
   mark("channel");
   ASSIGN_OR_RETURN(crypto::PrivateKey key, crypto::PrivateKey::Generate(crypto::KeyType::kP256));
-  ASSIGN_OR_RETURN(crypto::CertificateRequest csr, crypto::CertificateRequest::Create(key, {name}, {}));
+  ASSIGN_OR_RETURN(crypto::CertificateRequest csr,
+                   crypto::CertificateRequest::Create(key, {name}, {}));
   v1::ChallengeResponse ch;
   grpc::ClientContext c1;
   if (grpc::Status s = identity->Challenge(&c1, {}, &ch); !s.ok()) {
@@ -126,16 +127,18 @@ namespace c8s::bench {
 
 absl::StatusOr<int> IssueWorkloads(int port, const crypto::Certificate& ca,
                                    const NodeCredentials& node, const std::string& identity,
-                                   int count, int threads, const std::function<void()>& ready) {
+                                   int count, int threads, const std::function<void()>& ready,
+                                   WorkloadCall call) {
   auto verifier = std::make_shared<crypto::CaPeerVerifier>(ca, Clock::Real());
   std::vector<std::unique_ptr<v1::Identity::Stub>> stubs;
   for (int t = 0; t < threads; ++t) {
     grpc::ChannelArguments args;
     args.SetInt("grpc.use_local_subchannel_pool", 1);  // one TLS connection per thread
-    auto channel = grpc::CreateCustomChannel(
-        StrCat("127.0.0.1:", port),
-        crypto::MakeGrpcChannelCredentials(crypto::TlsIdentity{{node.cert, ca}, node.key}, verifier),
-        args);
+    auto channel =
+        grpc::CreateCustomChannel(StrCat("127.0.0.1:", port),
+                                  crypto::MakeGrpcChannelCredentials(
+                                      crypto::TlsIdentity{{node.cert, ca}, node.key}, verifier),
+                                  args);
     stubs.push_back(v1::Identity::NewStub(channel));
   }
   std::vector<std::string> csrs;
@@ -146,6 +149,11 @@ absl::StatusOr<int> IssueWorkloads(int port, const crypto::Certificate& ca,
     csrs.push_back(std::string(AsChars(csr.ToDer())));
   }
   auto issue = [&](v1::Identity::Stub& stub, int i) {
+    if (call == WorkloadCall::kChallenge) {
+      v1::ChallengeResponse resp;
+      grpc::ClientContext ctx;
+      return stub.Challenge(&ctx, {}, &resp);
+    }
     v1::IssueWorkloadRequest req;
     req.set_csr_der(csrs[static_cast<size_t>(i) % csrs.size()]);
     req.set_identity(identity);

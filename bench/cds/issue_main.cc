@@ -23,12 +23,18 @@ int Run(int count, int threads) {
   bench::TempDir dir;
   auto sim = cds::LoadOrCreateSimulatedSnp(dir.Path("platform"));
   if (!sim.ok()) return std::fprintf(stderr, "platform: %s\n", sim.status().ToString().c_str()), 2;
-  auto cds = bench::StartCds(dir.path(), dir.Path("platform/ark.pem"));
+  // Challenges are rate-limited by default (each lets a caller ask for a P-384 verify); the
+  // floor measurement sends thousands from one peer.
+  auto cds =
+      bench::StartCds(dir.path(), dir.Path("platform/ark.pem"),
+                      {"--challenge-rate", "1000000", "--challenge-burst", "1000000",
+                       "--challenge-peer-rate", "1000000", "--challenge-peer-burst", "1000000"});
   if (!cds.ok()) return std::fprintf(stderr, "start: %s\n", cds.status().ToString().c_str()), 2;
   auto owner = crypto::PrivateKey::Generate(crypto::KeyType::kP256).value();
   manifest::Manifest m = bench::BenchManifest(owner.GetPublicKey());
   std::string ca_path = dir.Path("ca.pem");
-  if (bench::Wait(bench::Fork([&] { return bench::ClaimBody(cds->grpc_port, m, owner, ca_path); })) != 0) {
+  if (bench::Wait(
+          bench::Fork([&] { return bench::ClaimBody(cds->grpc_port, m, owner, ca_path); })) != 0) {
     bench::StopCds(*cds);
     return std::fprintf(stderr, "claim failed\n"), 2;
   }
@@ -43,36 +49,50 @@ int Run(int count, int threads) {
   double sign = bench::Rate(0.5, [&] { return key.Sign(msg).ok(); });
   double bound = 1.0 / (1.0 / verify + 1.0 / sign);
 
-  int to_child[2], to_parent[2];
-  if (::pipe(to_child) != 0 || ::pipe(to_parent) != 0) return 2;
-  pid_t load = bench::Fork([&] {
-    auto joined = bench::JoinNode(cds->grpc_port, ca, **sim, "bench-node");
-    if (!joined.ok()) return std::fprintf(stderr, "join: %s\n", joined.status().ToString().c_str()), 1;
-    auto n = bench::IssueWorkloads(cds->grpc_port, ca, *joined, "bench/app", count, threads, [&] {
-      char c = 'r';
-      if (::write(to_parent[1], &c, 1) != 1 || ::read(to_child[0], &c, 1) != 1) std::exit(4);
+  // CDS CPU seconds for `count` calls of `call` from a separate process over `threads` mTLS
+  // connections (handshakes and the caller's chain check done before the clock starts).
+  auto measure = [&](bench::WorkloadCall call, double* wall) -> double {
+    int to_child[2], to_parent[2];
+    if (::pipe(to_child) != 0 || ::pipe(to_parent) != 0) return -1;
+    pid_t load = bench::Fork([&] {
+      auto joined = bench::JoinNode(cds->grpc_port, ca, **sim, "bench-node");
+      if (!joined.ok())
+        return std::fprintf(stderr, "join: %s\n", joined.status().ToString().c_str()), 1;
+      auto n = bench::IssueWorkloads(
+          cds->grpc_port, ca, *joined, "bench/app", count, threads,
+          [&] {
+            char c = 'r';
+            if (::write(to_parent[1], &c, 1) != 1 || ::read(to_child[0], &c, 1) != 1) std::exit(4);
+          },
+          call);
+      if (!n.ok()) return std::fprintf(stderr, "load: %s\n", n.status().ToString().c_str()), 1;
+      return *n == count ? 0 : 1;
     });
-    if (!n.ok()) return std::fprintf(stderr, "issue: %s\n", n.status().ToString().c_str()), 1;
-    return *n == count ? 0 : 1;
-  });
-  // Only the child writes to_parent and reads to_child: a child that dies is then an EOF here.
-  ::close(to_parent[1]);
-  ::close(to_child[0]);
-  char c = 0;
-  if (::read(to_parent[0], &c, 1) != 1) {
-    bench::Wait(load);
-    bench::StopCds(*cds);
-    return std::fprintf(stderr, "load generator failed before issuing\n"), 2;
-  }
-  double cpu_before = bench::CdsCpuSeconds(*cds).value_or(-1);
-  auto start = SteadyClock::now();
-  c = 'g';
-  if (::write(to_child[1], &c, 1) != 1) return 2;
-  int rc = bench::Wait(load);
-  double wall = std::chrono::duration<double>(SteadyClock::now() - start).count();
-  double cpu = bench::CdsCpuSeconds(*cds).value_or(-1) - cpu_before;
+    // Only the child writes to_parent and reads to_child: a child that dies is an EOF here.
+    ::close(to_parent[1]);
+    ::close(to_child[0]);
+    char c = 0;
+    bool ready = ::read(to_parent[0], &c, 1) == 1;
+    double cpu_before = bench::CdsCpuSeconds(*cds).value_or(-1);
+    auto start = SteadyClock::now();
+    c = 'g';
+    if (ready && ::write(to_child[1], &c, 1) != 1) ready = false;
+    int rc = bench::Wait(load);
+    *wall = std::chrono::duration<double>(SteadyClock::now() - start).count();
+    double cpu = bench::CdsCpuSeconds(*cds).value_or(-1) - cpu_before;
+    ::close(to_parent[0]);
+    ::close(to_child[1]);
+    return ready && rc == 0 ? cpu : -1;
+  };
+  double wall = 0, floor_wall = 0;
+  double cpu = measure(bench::WorkloadCall::kIssue, &wall);
+  double floor_cpu = cpu > 0 ? measure(bench::WorkloadCall::kChallenge, &floor_wall) : -1;
   bench::StopCds(*cds);
+  if (cpu <= 0 || floor_cpu <= 0) return std::fprintf(stderr, "load generator failed\n"), 1;
   double per_cpu = count / cpu;
+  double call_floor_us = 1e6 * floor_cpu / count;
+  // No CDS can go below one mTLS call plus the two signature operations of an issuance.
+  double reachable = 1.0 / (call_floor_us * 1e-6 + 1.0 / verify + 1.0 / sign);
   std::printf("%-40s %12s\n", "measure", "value");
   std::printf("%-40s %12d\n", "workload certificates (mTLS, gRPC)", count);
   std::printf("%-40s %12d\n", "client connections", threads);
@@ -84,8 +104,13 @@ int Run(int count, int threads) {
   std::printf("%-40s %12.0f\n", "P-256 sign per second", sign);
   std::printf("%-40s %12.0f\n", "bound 1/(verify+sign) per second", bound);
   std::printf("%-40s %11.1f%%\n", "of the bound (goal >= 50%)", 100 * per_cpu / bound);
-  if (rc != 0) return std::fprintf(stderr, "load generator failed\n"), 1;
-  std::printf("RESULT issue certs_per_cpu_s=%.0f bound_per_s=%.0f\n", per_cpu, bound);
+  std::printf("%-40s %12.1f\n", "CDS CPU us per Challenge (call floor)", call_floor_us);
+  std::printf("%-40s %12.0f\n", "floor + verify + sign per second", reachable);
+  std::printf("%-40s %11.1f%%\n", "of floor + verify + sign", 100 * per_cpu / reachable);
+  std::printf(
+      "RESULT issue certs_per_cpu_s=%.0f bound_per_s=%.0f call_floor_us=%.1f "
+      "floor_bound_per_s=%.0f\n",
+      per_cpu, bound, call_floor_us, reachable);
   return 0;
 }
 

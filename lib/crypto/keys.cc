@@ -151,12 +151,18 @@ absl::StatusOr<Bytes> PublicKey::RawBytes() const {
 
 absl::Status PublicKey::Verify(ByteSpan message, ByteSpan signature) const {
   ASSIGN_OR_RETURN(const EVP_MD* md, DigestFor(type_, "verify"));
-  EvpMdCtxPtr ctx(EVP_MD_CTX_new());
-  if (EVP_DigestVerifyInit(ctx.get(), nullptr, md, nullptr, key_.get()) != 1) {
-    return OpenSslError("verify init");
+  int rc = 0;
+  if (std::optional<bool> builtin =
+          internal::VerifyEcdsaBuiltin(key_.get(), md, message, signature)) {
+    rc = *builtin ? 1 : 0;
+  } else {
+    EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+    if (EVP_DigestVerifyInit(ctx.get(), nullptr, md, nullptr, key_.get()) != 1) {
+      return OpenSslError("verify init");
+    }
+    rc = EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), message.data(),
+                          message.size());
   }
-  int rc = EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), message.data(),
-                            message.size());
   if (rc == 1) return absl::OkStatus();
   ClearOpenSslErrors();
   return absl::InvalidArgumentError(StrCat(KeyTypeName(type_), " signature verification failed",

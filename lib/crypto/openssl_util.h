@@ -20,6 +20,7 @@
 #include <openssl/x509v3.h>
 
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include "absl/status/status.h"
@@ -85,6 +86,9 @@ namespace internal {
 // A SubjectPublicKeyInfo of an EC key as a built-in key, with the bytes it took in
 // `consumed`; nullptr (errors cleared) when `der` is not one.
 EVP_PKEY* DecodeEcSpkiBuiltin(ByteSpan der, size_t* consumed);
+// ECDSA verification with a built-in EC key; nullopt when `key` is not one.
+std::optional<bool> VerifyEcdsaBuiltin(EVP_PKEY* key, const EVP_MD* md, ByteSpan message,
+                                       ByteSpan signature);
 // X509_set_pubkey, an EC key going in as a built-in copy.
 absl::Status SetSubjectKey(X509* cert, EVP_PKEY* key);
 
