@@ -56,13 +56,20 @@ absl::StatusOr<CdsProcess> StartCds(const std::string& dir, const std::string& s
   p.dir = dir;
   std::string bin = SelfDir() + "/c8s-cds";
   std::vector<std::string> args = {bin,
-                                   "--listen", "127.0.0.1:0",
-                                   "--http-listen", "127.0.0.1:0",
-                                   "--state-dir", dir + "/state",
-                                   "--simulated-root", simulated_root,
-                                   "--port-file", dir + "/grpc.port",
-                                   "--http-port-file", dir + "/http.port",
-                                   "--log-level", "error"};
+                                   "--listen",
+                                   "127.0.0.1:0",
+                                   "--http-listen",
+                                   "127.0.0.1:0",
+                                   "--state-dir",
+                                   dir + "/state",
+                                   "--simulated-root",
+                                   simulated_root,
+                                   "--port-file",
+                                   dir + "/grpc.port",
+                                   "--http-port-file",
+                                   dir + "/http.port",
+                                   "--log-level",
+                                   "error"};
   args.insert(args.end(), extra.begin(), extra.end());
   p.pid = ::fork();
   if (p.pid == 0) {

@@ -71,6 +71,10 @@ absl::StatusOr<NodeCredentials> JoinNode(int grpc_port, const crypto::Certificat
 // present `node`'s certificate, after `ready()` returned (the caller reads the CDS's CPU time
 // there). CSRs come from a pre-made pool: their cost is the client's, not the CDS's. Returns
 // the number of certificates issued.
+// A fresh process's cheapest visit: a new TLS connection and one Identity.Challenge. Its CDS
+// CPU is the floor under a join (which adds the IssueNode call and its verification).
+absl::Status ConnectAndChallenge(int grpc_port, const crypto::Certificate& ca);
+
 // What each call of IssueWorkloads' load is: an issuance, or (the same-run floor of any
 // mTLS call to this CDS) an Identity.Challenge on the same connections.
 enum class WorkloadCall { kIssue, kChallenge };

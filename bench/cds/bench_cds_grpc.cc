@@ -74,6 +74,19 @@ int ClaimBody(int port, const manifest::Manifest& m, const crypto::PrivateKey& o
   return WriteFileAtomic(ca_out, first->ca_pem, 0644).ok() ? 0 : 1;
 }
 
+absl::Status ConnectAndChallenge(int port, const crypto::Certificate& ca) {
+  auto verifier = std::make_shared<crypto::CaPeerVerifier>(ca, Clock::Real());
+  auto channel = grpc::CreateChannel(StrCat("127.0.0.1:", port),
+                                     crypto::MakeGrpcChannelCredentials(std::nullopt, verifier));
+  auto identity = v1::Identity::NewStub(channel);
+  v1::ChallengeResponse ch;
+  grpc::ClientContext ctx;
+  if (grpc::Status s = identity->Challenge(&ctx, {}, &ch); !s.ok()) {
+    return absl::UnavailableError(StrCat("Challenge: ", s.error_message()));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<NodeCredentials> JoinNode(int port, const crypto::Certificate& ca,
                                          attest::SimulatedSnp& tee, const std::string& name) {
   auto t0 = std::chrono::steady_clock::now();

@@ -6,8 +6,8 @@
 #include "cds/cds.h"
 #include "lib/attest/report_data.h"
 #include "lib/base/clock.h"
-#include "lib/crypto/hash.h"
 #include "lib/base/strings.h"
+#include "lib/crypto/hash.h"
 #include "lib/manifest/approval.h"
 #include "lib/manifest/serialize.h"
 
@@ -42,8 +42,9 @@ std::vector<std::pair<std::string, double>> JoinBreakdown(attest::SimulatedSnp& 
   AttestationInfo info = (*cds)->Attestation();
   manifest::ApprovalStatement st{info.cluster, 1, std::string(manifest::kZeroEntryHash),
                                  manifest::ManifestHash(m).value()};
-  if (!(*cds)->Claim(manifest::CanonicalBytes(m).value(), manifest::CanonicalBytes(st).value(),
-                     m.owners[0].name, manifest::SignApproval(st, owner).value())
+  if (!(*cds)
+           ->Claim(manifest::CanonicalBytes(m).value(), manifest::CanonicalBytes(st).value(),
+                   m.owners[0].name, manifest::SignApproval(st, owner).value())
            .ok()) {
     return out;
   }
@@ -52,46 +53,45 @@ std::vector<std::pair<std::string, double>> JoinBreakdown(attest::SimulatedSnp& 
     auto key = crypto::PrivateKey::Generate(crypto::KeyType::kP256).value();
     auto csr = crypto::CertificateRequest::Create(key, {StrCat("node-", i)}, {}).value();
     cds::Challenge c = *(*cds)->NewChallenge();
-    auto ev = tee.GetEvidence(attest::NodeReportData(c.token, key.GetPublicKey().SpkiDer())).value();
+    auto ev =
+        tee.GetEvidence(attest::NodeReportData(c.token, key.GetPublicKey().SpkiDer())).value();
     joins.push_back({csr.ToDer(), ev, c.token, StrCat("node-", i)});
   }
   auto p384 = crypto::PrivateKey::Generate(crypto::KeyType::kP384).value();
   Bytes msg(672, 1);
   Bytes sig = p384.Sign(msg).value();
   crypto::PublicKey p384_pub = p384.GetPublicKey();
-  out.push_back({"P-384 verify (baseline)", Micros(n, [&](int) { (void)p384_pub.Verify(msg, sig); })});
+  out.push_back(
+      {"P-384 verify (baseline)", Micros(n, [&](int) { (void)p384_pub.Verify(msg, sig); })});
   std::vector<crypto::CertificateRequest> csrs;
   out.push_back({"CSR parse", Micros(n, [&](int i) {
                    csrs.push_back(crypto::CertificateRequest::FromDer(joins[i].csr_der).value());
                  })});
-  out.push_back({"CSR proof of possession", Micros(n, [&](int i) {
-                   (void)csrs[i].VerifySelfSignature();
-                 })});
-  out.push_back({"CSR key SPKI", Micros(n, [&](int i) {
-                   (void)csrs[i].GetPublicKey().value().SpkiDer();
-                 })});
+  out.push_back(
+      {"CSR proof of possession", Micros(n, [&](int i) { (void)csrs[i].VerifySelfSignature(); })});
+  out.push_back(
+      {"CSR key SPKI", Micros(n, [&](int i) { (void)csrs[i].GetPublicKey().value().SpkiDer(); })});
   attest::SnpChainCache cache;
   cds::EvidenceCheck check;
   check.simulated_roots = options.simulated_roots;
   check.chain_cache = &cache;
   check.now = absl::Now();
   (void)cds::VerifyEvidence(joins[0].evidence, check);
-  out.push_back({"SNP evidence verify (chain cached)", Micros(n, [&](int i) {
-                   (void)cds::VerifyEvidence(joins[i].evidence, check);
-                 })});
+  out.push_back({"SNP evidence verify (chain cached)",
+                 Micros(n, [&](int i) { (void)cds::VerifyEvidence(joins[i].evidence, check); })});
   auto ca = cds::ClusterCa::Generate(absl::Now()).value();
   attest::Claims claims = cds::VerifyEvidence(joins[0].evidence, check).value();
   out.push_back({"node certificate (build + P-256 sign)", Micros(n, [&](int i) {
                    cds::NodeCertRequest req{StrCat("node-", i), "bench.c8s.dev", claims, {},
-                                            absl::Now(), absl::Hours(24)};
+                                            absl::Now(),        absl::Hours(24)};
                    (void)ca.IssueNode(csrs[i], req);
                  })});
   auto signer = crypto::PrivateKey::Generate(crypto::KeyType::kP256).value();
   out.push_back({"P-256 sign (raw)", Micros(n, [&](int) { (void)signer.Sign(msg); })});
   cds::AuditLog* audit = &(*cds)->audit();
   out.push_back({"audit record", Micros(n, [&](int i) {
-                   audit->Record("bench", "issued", "", {{"node", StrCat("node-", i)},
-                                                        {"serial", std::string(32, 'a')}});
+                   audit->Record("bench", "issued", "",
+                                 {{"node", StrCat("node-", i)}, {"serial", std::string(32, 'a')}});
                  })});
   out.push_back({"Cds::IssueNode (all of the above + cert)", Micros(n, [&](int i) {
                    auto cert = (*cds)->IssueNode(joins[i], {});
