@@ -6,57 +6,21 @@
 #include "lib/attest/verify_error.h"
 #include "lib/base/status.h"
 #include "lib/base/strings.h"
+#include "lib/crypto/der.h"
 
 namespace c8s::attest {
 namespace {
 
-// One DER TLV. Only definite short/long lengths up to 4 bytes, as in certificates.
-struct Tlv {
-  uint8_t tag = 0;
-  ByteSpan value;
-};
+using Tlv = crypto::DerTlv;
 
 absl::Status ExtError(std::string_view what) {
   return VerifyError(VerifyErrorKind::kCertificate, StrCat("pck sgx extension: ", what));
 }
 
 absl::StatusOr<Tlv> NextTlv(ByteSpan& in) {
-  if (in.size() < 2) return ExtError("truncated TLV");
-  Tlv t;
-  t.tag = in[0];
-  size_t len = in[1];
-  size_t hdr = 2;
-  if (len & 0x80) {
-    size_t n = len & 0x7f;
-    if (n == 0 || n > 4 || in.size() < 2 + n) return ExtError("bad length");
-    len = 0;
-    for (size_t i = 0; i < n; ++i) len = (len << 8) | in[2 + i];
-    hdr += n;
-  }
-  if (len > in.size() - hdr) return ExtError("length past end");
-  t.value = in.subspan(hdr, len);
-  in = in.subspan(hdr + len);
+  absl::StatusOr<Tlv> t = crypto::NextDerTlv(in, "TLV");
+  if (!t.ok()) return ExtError(std::string(t.status().message()));
   return t;
-}
-
-// Dotted form of a DER OID body.
-std::string OidText(ByteSpan oid) {
-  std::string out;
-  uint64_t v = 0;
-  bool first = true;
-  for (uint8_t b : oid) {
-    v = (v << 7) | (b & 0x7f);
-    if (b & 0x80) continue;
-    if (first) {
-      uint64_t a = v < 80 ? v / 40 : 2;
-      out = StrCat(a, ".", v - a * 40);
-      first = false;
-    } else {
-      out += StrCat(".", v);
-    }
-    v = 0;
-  }
-  return out;
 }
 
 absl::StatusOr<uint64_t> DerUint(const Tlv& t, std::string_view name) {
@@ -86,7 +50,7 @@ absl::Status ParseTcb(ByteSpan seq, PckExtensions& out) {
     ByteSpan body = item.value;
     ASSIGN_OR_RETURN(Tlv oid, NextTlv(body));
     ASSIGN_OR_RETURN(Tlv val, NextTlv(body));
-    std::string name = OidText(oid.value);
+    std::string name = crypto::DerOidText(oid.value);
     if (item.tag != 0x30 || oid.tag != 0x06 || name.rfind(prefix, 0) != 0) {
       return ExtError(StrCat("unexpected TCB entry ", name));
     }
@@ -131,7 +95,7 @@ absl::StatusOr<PckExtensions> ParsePckExtensions(X509* pck) {
     ASSIGN_OR_RETURN(Tlv oid, NextTlv(body));
     ASSIGN_OR_RETURN(Tlv val, NextTlv(body));
     if (item.tag != 0x30 || oid.tag != 0x06) return ExtError("entry is not SEQUENCE { OID, .. }");
-    const std::string name = OidText(oid.value);
+    const std::string name = crypto::DerOidText(oid.value);
     if (name == StrCat(kSgxExt, ".1")) {
       ASSIGN_OR_RETURN(out.ppid, DerOctets(val, "PPID", 16));
       have_ppid = true;
