@@ -59,6 +59,15 @@ manifest::Manifest BenchManifest(const crypto::PublicKey& owner);
 int ClaimBody(int grpc_port, const manifest::Manifest& manifest, const crypto::PrivateKey& owner,
               const std::string& ca_out);
 
+// A c8s-cds in `dir` (simulated roots from `dir`/platform/ark.pem, `extra_args` appended)
+// claimed with BenchManifest by a fresh owner key from a separate process, and its CA.
+struct ClaimedCds {
+  CdsProcess process;
+  crypto::Certificate ca;
+};
+absl::StatusOr<ClaimedCds> StartClaimedCds(const std::string& dir,
+                                           const std::vector<std::string>& extra_args);
+
 struct NodeCredentials {
   crypto::PrivateKey key;
   crypto::Certificate cert;

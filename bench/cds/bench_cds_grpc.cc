@@ -194,4 +194,25 @@ absl::StatusOr<int> IssueWorkloads(int port, const crypto::Certificate& ca,
   return issued.load();
 }
 
+absl::StatusOr<ClaimedCds> StartClaimedCds(const std::string& dir,
+                                           const std::vector<std::string>& extra_args) {
+  ASSIGN_OR_RETURN(CdsProcess cds, StartCds(dir, dir + "/platform/ark.pem", extra_args));
+  ASSIGN_OR_RETURN(crypto::PrivateKey owner, crypto::PrivateKey::Generate(crypto::KeyType::kP256));
+  manifest::Manifest m = BenchManifest(owner.GetPublicKey());
+  std::string ca_path = dir + "/ca.pem";
+  if (Wait(Fork([&] { return ClaimBody(cds.grpc_port, m, owner, ca_path); })) != 0) {
+    StopCds(cds);
+    return absl::InternalError("claim failed");
+  }
+  absl::StatusOr<std::string> pem = ReadFile(ca_path);
+  absl::StatusOr<crypto::Certificate> ca = pem.ok()
+                                               ? crypto::Certificate::FromPem(*pem)
+                                               : absl::StatusOr<crypto::Certificate>(pem.status());
+  if (!ca.ok()) {
+    StopCds(cds);
+    return ca.status();
+  }
+  return ClaimedCds{cds, std::move(*ca)};
+}
+
 }  // namespace c8s::bench

@@ -24,21 +24,13 @@ int Run(int count, int threads) {
   auto sim = cds::LoadOrCreateSimulatedSnp(dir.Path("platform"));
   if (!sim.ok()) return std::fprintf(stderr, "platform: %s\n", sim.status().ToString().c_str()), 2;
   // Challenges are rate-limited by default (each lets a caller ask for a P-384 verify); the
-  // floor measurement sends thousands from one peer.
-  auto cds =
-      bench::StartCds(dir.path(), dir.Path("platform/ark.pem"),
-                      {"--challenge-rate", "1000000", "--challenge-burst", "1000000",
-                       "--challenge-peer-rate", "1000000", "--challenge-peer-burst", "1000000"});
-  if (!cds.ok()) return std::fprintf(stderr, "start: %s\n", cds.status().ToString().c_str()), 2;
-  auto owner = crypto::PrivateKey::Generate(crypto::KeyType::kP256).value();
-  manifest::Manifest m = bench::BenchManifest(owner.GetPublicKey());
-  std::string ca_path = dir.Path("ca.pem");
-  if (bench::Wait(
-          bench::Fork([&] { return bench::ClaimBody(cds->grpc_port, m, owner, ca_path); })) != 0) {
-    bench::StopCds(*cds);
-    return std::fprintf(stderr, "claim failed\n"), 2;
-  }
-  crypto::Certificate ca = crypto::Certificate::FromPem(*ReadFile(ca_path)).value();
+  // floor measurement sends thousands from one peer (0 = unlimited).
+  auto claimed =
+      bench::StartClaimedCds(dir.path(), {"--challenge-rate", "0", "--challenge-peer-rate", "0"});
+  if (!claimed.ok())
+    return std::fprintf(stderr, "start: %s\n", claimed.status().ToString().c_str()), 2;
+  bench::CdsProcess* cds = &claimed->process;
+  const crypto::Certificate& ca = claimed->ca;
 
   // The bound, on this machine, now.
   auto key = crypto::PrivateKey::Generate(crypto::KeyType::kP256).value();

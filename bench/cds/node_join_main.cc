@@ -34,20 +34,13 @@ int Run(int nodes, int parallel) {
   bench::TempDir dir;
   auto sim = cds::LoadOrCreateSimulatedSnp(dir.Path("platform"));
   if (!sim.ok()) return std::fprintf(stderr, "platform: %s\n", sim.status().ToString().c_str()), 2;
-  std::string root = dir.Path("platform/ark.pem");
-  auto cds = bench::StartCds(dir.path(), root,
-                             {"--issue-node-rate", "0", "--issue-node-peer-rate", "0",
-                              "--challenge-rate", "0", "--challenge-peer-rate", "0"});
-  if (!cds.ok()) return std::fprintf(stderr, "start: %s\n", cds.status().ToString().c_str()), 2;
-  auto owner = crypto::PrivateKey::Generate(crypto::KeyType::kP256).value();
-  manifest::Manifest m = bench::BenchManifest(owner.GetPublicKey());
-  std::string ca_path = dir.Path("ca.pem");
-  if (bench::Wait(
-          bench::Fork([&] { return bench::ClaimBody(cds->grpc_port, m, owner, ca_path); })) != 0) {
-    bench::StopCds(*cds);
-    return std::fprintf(stderr, "claim failed\n"), 2;
-  }
-  crypto::Certificate ca = crypto::Certificate::FromPem(*ReadFile(ca_path)).value();
+  auto claimed =
+      bench::StartClaimedCds(dir.path(), {"--issue-node-rate", "0", "--issue-node-peer-rate", "0",
+                                          "--challenge-rate", "0", "--challenge-peer-rate", "0"});
+  if (!claimed.ok())
+    return std::fprintf(stderr, "start: %s\n", claimed.status().ToString().c_str()), 2;
+  bench::CdsProcess* cds = &claimed->process;
+  const crypto::Certificate& ca = claimed->ca;
   double p384 = P384VerifyPerSecond();
 
   // `nodes` agent processes, `parallel` at a time, each running `body`; returns the CDS CPU
