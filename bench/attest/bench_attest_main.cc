@@ -4,11 +4,11 @@
 // an RSA-4096 ARK/ASK like AMD's, so the run needs no files and no network.
 // Goal (issue 3): warm >= 80% of the raw P-384 rate.
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <functional>
 #include <vector>
 
+#include "bench/rate.h"
 #include "lib/attest/simulated_snp.h"
 #include "lib/attest/snp_certs.h"
 #include "lib/attest/snp_verifier.h"
@@ -16,26 +16,7 @@
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-// Runs `op` repeatedly for about `seconds` and returns operations per second.
-double Rate(double seconds, const std::function<bool()>& op) {
-  for (int i = 0; i < 3; ++i) op();  // warm-up
-  long n = 0;
-  auto start = Clock::now();
-  double elapsed = 0;
-  while (elapsed < seconds) {
-    for (int i = 0; i < 16; ++i) {
-      if (!op()) {
-        std::fprintf(stderr, "operation failed\n");
-        std::exit(2);
-      }
-    }
-    n += 16;
-    elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-  }
-  return n / elapsed;
-}
+using c8s::bench::Rate;
 
 }  // namespace
 

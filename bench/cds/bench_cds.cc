@@ -143,23 +143,4 @@ manifest::Manifest BenchManifest(const crypto::PublicKey& owner) {
   return m;
 }
 
-double Rate(double seconds, const std::function<bool()>& op) {
-  using Clock = std::chrono::steady_clock;
-  for (int i = 0; i < 3; ++i) op();
-  long n = 0;
-  auto start = Clock::now();
-  double elapsed = 0;
-  while (elapsed < seconds) {
-    for (int i = 0; i < 16; ++i) {
-      if (!op()) {
-        std::fprintf(stderr, "baseline operation failed\n");
-        std::exit(2);
-      }
-    }
-    n += 16;
-    elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-  }
-  return static_cast<double>(n) / elapsed;
-}
-
 }  // namespace c8s::bench

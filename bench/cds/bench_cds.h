@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "bench/rate.h"
 #include "lib/attest/simulated_snp.h"
 #include "lib/crypto/keys.h"
 #include "lib/crypto/x509.h"
@@ -91,8 +92,5 @@ absl::StatusOr<int> IssueWorkloads(int grpc_port, const crypto::Certificate& ca,
                                    const NodeCredentials& node, const std::string& identity,
                                    int count, int threads, const std::function<void()>& ready,
                                    WorkloadCall call = WorkloadCall::kIssue);
-
-// Operations per second of `op` over about `seconds`.
-double Rate(double seconds, const std::function<bool()>& op);
 
 }  // namespace c8s::bench
