@@ -36,10 +36,8 @@ inline attest::SimulatedSnp& Sim(int which = 0) {
   return *sims[which];
 }
 
-// example.json with the node role accepting Sim(0): simulated, measurement 0x5a * 48.
-inline manifest::Manifest NodeManifest(bool allow_simulated = true) {
-  manifest::Manifest m = manifest::testing::LoadFixtureManifest("example.json");
-  manifest::AttestationPolicy& p = m.attestation_policies[m.roles.nodes];
+// `p` accepts exactly what Sim(0) reports: measurement 0x5a * 48, its TCB and product.
+inline void AcceptSim0(manifest::AttestationPolicy& p, bool allow_simulated = true) {
   p.allow_simulated = allow_simulated;
   p.snp->measurements = {HexEncode(Bytes(48, 0x5a))};
   p.snp->min_tcb = {3, 0, 8, 115, 0};
@@ -47,6 +45,12 @@ inline manifest::Manifest NodeManifest(bool allow_simulated = true) {
   p.snp->host_data = {};
   p.snp->chip_ids = {};
   p.snp->min_abi = {0, 0};
+}
+
+// example.json with the node role accepting Sim(0) (simulated evidence allowed or not).
+inline manifest::Manifest NodeManifest(bool allow_simulated = true) {
+  manifest::Manifest m = manifest::testing::LoadFixtureManifest("example.json");
+  AcceptSim0(m.attestation_policies[m.roles.nodes], allow_simulated);
   return m;
 }
 

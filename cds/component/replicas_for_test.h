@@ -13,14 +13,7 @@ namespace c8s::cds::testing {
 // measurement as Sim(0)); no CDS identity: replicas must run this CDS's own image.
 inline manifest::Manifest ReplicaManifest() {
   manifest::Manifest m = NodeManifest();
-  manifest::AttestationPolicy& p = m.attestation_policies[m.roles.cds];
-  p.allow_simulated = true;
-  p.snp->measurements = {HexEncode(Bytes(48, 0x5a))};
-  p.snp->min_tcb = {3, 0, 8, 115, 0};
-  p.snp->products = {"Milan"};
-  p.snp->host_data = {};
-  p.snp->chip_ids = {};
-  p.snp->min_abi = {0, 0};
+  AcceptSim0(m.attestation_policies[m.roles.cds]);
   return m;
 }
 
