@@ -62,15 +62,4 @@ std::optional<bool> VerifyEcdsaBuiltin(EVP_PKEY* key, const EVP_MD* md, ByteSpan
   return rc == 1;
 }
 
-absl::Status SetSubjectKey(X509* cert, EVP_PKEY* key) {
-  if (EVP_PKEY_get0_provider(key) != nullptr && EVP_PKEY_get_base_id(key) == EVP_PKEY_EC) {
-    EvpPkeyPtr builtin(WrapBuiltin(EVP_PKEY_get1_EC_KEY(key)));
-    if (!builtin) return OpenSslError("subject public key");
-    if (X509_set_pubkey(cert, builtin.get()) != 1) return OpenSslError("subject public key");
-    return absl::OkStatus();
-  }
-  if (X509_set_pubkey(cert, key) != 1) return OpenSslError("subject public key");
-  return absl::OkStatus();
-}
-
 }  // namespace c8s::crypto::internal

@@ -89,8 +89,6 @@ EVP_PKEY* DecodeEcSpkiBuiltin(ByteSpan der, size_t* consumed);
 // ECDSA verification with a built-in EC key; nullopt when `key` is not one.
 std::optional<bool> VerifyEcdsaBuiltin(EVP_PKEY* key, const EVP_MD* md, ByteSpan message,
                                        ByteSpan signature);
-// X509_set_pubkey, an EC key going in as a built-in copy.
-absl::Status SetSubjectKey(X509* cert, EVP_PKEY* key);
 
 }  // namespace internal
 }  // namespace c8s::crypto

@@ -72,7 +72,11 @@ absl::StatusOr<Certificate> Build(const PublicKey& subject_key, const IssueOptio
           1) {
     return OpenSslError("build certificate");
   }
-  RETURN_IF_ERROR(internal::SetSubjectKey(cert.get(), subject_key.evp()));
+  // Fast for the keys issuance sees (CSR keys and our own public keys are built-in EC keys,
+  // ec_builtin.cc); a provider key would take OpenSSL 3.0's encode-and-decode round trip.
+  if (X509_set_pubkey(cert.get(), subject_key.evp()) != 1) {
+    return OpenSslError("build certificate");
+  }
   RETURN_IF_ERROR(SetValidity(cert.get(), options.not_before, options.not_after));
 
   X509V3_CTX ctx;
