@@ -115,10 +115,12 @@ class Cds {
   absl::StatusOr<Challenge> NewChallenge(std::string_view peer = "");
   absl::StatusOr<IssuedCert> IssueNode(const NodeJoinInput& input, const NodeEndpoint& endpoint,
                                        std::string_view peer = "");
-  // `node_cert` is the caller's TLS client certificate, already chained to this CA.
-  absl::StatusOr<IssuedCert> IssueWorkload(ByteSpan csr_der, std::string_view identity,
-                                           std::string_view pod_ref,
-                                           const crypto::Certificate& node_cert);
+  // `node_cert` is the caller's TLS client certificate, already chained to this CA;
+  // `node_claims`, when given, are its c8s claims as the caller's verifier read them.
+  absl::StatusOr<IssuedCert> IssueWorkload(
+      ByteSpan csr_der, std::string_view identity, std::string_view pod_ref,
+      const crypto::Certificate& node_cert,
+      const std::optional<crypto::C8sClaimsExtension>& node_claims = std::nullopt);
 
   // --- Manifest (cds_manifest.cc) ---
   absl::StatusOr<Proposal> Propose(std::string_view manifest_json);

@@ -17,15 +17,17 @@ std::string JoinFailures(const std::vector<std::string>& failures) {
 
 }  // namespace
 
-absl::StatusOr<IssuedCert> Cds::IssueWorkload(ByteSpan csr_der, std::string_view identity,
-                                              std::string_view pod_ref,
-                                              const crypto::Certificate& node_cert) {
+absl::StatusOr<IssuedCert> Cds::IssueWorkload(
+    ByteSpan csr_der, std::string_view identity, std::string_view pod_ref,
+    const crypto::Certificate& node_cert,
+    const std::optional<crypto::C8sClaimsExtension>& known_claims) {
   absl::Time start = absl::Now();
   std::string node_serial = node_cert.SerialHex();
   nlohmann::json details = {{"identity", std::string(identity)},
                             {"pod", std::string(pod_ref)},
                             {"nodeSerial", node_serial}};
-  absl::StatusOr<crypto::C8sClaimsExtension> node_claims = crypto::ReadC8sClaims(node_cert);
+  absl::StatusOr<crypto::C8sClaimsExtension> node_claims =
+      known_claims.has_value() ? *known_claims : crypto::ReadC8sClaims(node_cert);
   if (!node_claims.ok()) return Refuse("issue-workload", node_claims.status(), details);
   if (!node_claims->node_name.has_value() || node_claims->workload_identity.has_value() ||
       !node_claims->measurement_hex.has_value()) {

@@ -119,7 +119,8 @@ grpc::ServerUnaryReactor* IdentityService::IssueWorkload(grpc::CallbackServerCon
   absl::StatusOr<crypto::VerifiedPeer> caller = CallerOf(ctx, *callers_);
   if (!caller.ok()) return Done(ctx, caller.status());
   absl::StatusOr<IssuedCert> cert =
-      (*cds)->IssueWorkload(AsBytes(req->csr_der()), req->identity(), req->pod_ref(), caller->leaf);
+      (*cds)->IssueWorkload(AsBytes(req->csr_der()), req->identity(), req->pod_ref(), caller->leaf,
+                            caller->claims);
   if (!cert.ok()) return Done(ctx, cert.status());
   resp->set_certificate_der(ToWire(cert->certificate.ToDer()));
   resp->add_chain_der(ToWire(cert->ca.ToDer()));

@@ -15,7 +15,25 @@ absl::StatusOr<crypto::VerifiedPeer> CachingPeerVerifier::Verify(
     Append(all, c);
   }
   Bytes digest = crypto::Sha256(all);
-  std::string key(AsChars(digest));
+  return Cached("der:" + std::string(AsChars(digest)), [&] { return inner_->Verify(chain_der); });
+}
+
+absl::StatusOr<crypto::VerifiedPeer> CachingPeerVerifier::VerifyPem(
+    std::string_view leaf_pem, std::string_view chain_pem) const {
+  // The texts themselves are the key (compared whole, so no collision can pass one chain off
+  // as another): a hit costs neither base64 decoding nor a digest.
+  std::string key = "pem:";
+  key.reserve(4 + 10 + leaf_pem.size() + chain_pem.size());
+  key += std::to_string(leaf_pem.size());
+  key += ':';
+  key += leaf_pem;
+  key += chain_pem;
+  return Cached(key, [&] { return inner_->VerifyPem(leaf_pem, chain_pem); });
+}
+
+absl::StatusOr<crypto::VerifiedPeer> CachingPeerVerifier::Cached(
+    const std::string& key,
+    const std::function<absl::StatusOr<crypto::VerifiedPeer>()>& verify) const {
   absl::Time now = clock_.Now();
   {
     std::lock_guard lock(mu_);
@@ -27,7 +45,7 @@ absl::StatusOr<crypto::VerifiedPeer> CachingPeerVerifier::Verify(
       cache_.erase(it);
     }
   }
-  absl::StatusOr<crypto::VerifiedPeer> peer = inner_->Verify(chain_der);
+  absl::StatusOr<crypto::VerifiedPeer> peer = verify();
   if (!peer.ok()) return peer;  // refusals are not cached: they are cheap to repeat and rare
   absl::Time until = std::min(peer->leaf.NotAfter(), now + max_age_);
   std::lock_guard lock(mu_);

@@ -1,12 +1,14 @@
-// A PeerVerifier that remembers verified chains (by SHA-256 of the presented DER) until the
-// leaf expires or a bound of time passes, so that a node agent's stream of mTLS calls costs
-// one chain verification (an ECDSA verify) per connection, not per call. Revocation is never
+// A PeerVerifier that remembers verified chains (by SHA-256 of the presented DER, or by the
+// PEM texts gRPC reports) until the leaf expires or a bound of time passes, so that a node
+// agent's stream of mTLS calls costs one chain verification (an ECDSA verify) per
+// connection, not per call. Revocation is never
 // cached: callers check revoked serials themselves on every call.
 //
 //   auto callers = std::make_shared<CachingPeerVerifier>(
 //       std::make_shared<crypto::CaPeerVerifier>(ca, clock), clock);
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -23,8 +25,13 @@ class CachingPeerVerifier : public crypto::PeerVerifier {
                       size_t capacity = 8192, absl::Duration max_age = absl::Minutes(10))
       : inner_(std::move(inner)), clock_(clock), capacity_(capacity), max_age_(max_age) {}
   absl::StatusOr<crypto::VerifiedPeer> Verify(const std::vector<Bytes>& chain_der) const override;
+  absl::StatusOr<crypto::VerifiedPeer> VerifyPem(std::string_view leaf_pem,
+                                                 std::string_view chain_pem) const override;
 
  private:
+  absl::StatusOr<crypto::VerifiedPeer> Cached(
+      const std::string& key,
+      const std::function<absl::StatusOr<crypto::VerifiedPeer>()>& verify) const;
   struct Entry {
     crypto::VerifiedPeer peer;
     absl::Time valid_until;

@@ -6,6 +6,7 @@
 
 #include "lib/base/status.h"
 #include "lib/base/strings.h"
+#include "lib/crypto/der_writer.h"
 #include "lib/crypto/openssl_util.h"
 #include "lib/crypto/x509_internal.h"
 
@@ -25,26 +26,12 @@ enum Arc {
   kManifestHash = 10,
 };
 
-Bytes EncodeUtf8(const std::string& value) {
-  OpenSslPtr<ASN1_UTF8STRING, ASN1_UTF8STRING_free> s(ASN1_UTF8STRING_new());
-  ASN1_STRING_set(s.get(), value.data(), static_cast<int>(value.size()));
-  unsigned char* out = nullptr;
-  int len = i2d_ASN1_UTF8STRING(s.get(), &out);  // before DerOf reads `out`
-  return internal::DerOf(len, out);
-}
+Bytes EncodeUtf8(std::string_view value) { return DerTlvOf(kDerUtf8String, AsBytes(value)); }
 
-Bytes EncodeOctets(const Bytes& value) {
-  Asn1OctetStringPtr s(ASN1_OCTET_STRING_new());
-  ASN1_OCTET_STRING_set(s.get(), value.data(), static_cast<int>(value.size()));
-  unsigned char* out = nullptr;
-  int len = i2d_ASN1_OCTET_STRING(s.get(), &out);  // before DerOf reads `out`
-  return internal::DerOf(len, out);
-}
-
-Bytes EncodeInteger(const ASN1_INTEGER* value) {
-  unsigned char* out = nullptr;
-  int len = i2d_ASN1_INTEGER(value, &out);  // before DerOf reads `out`
-  return internal::DerOf(len, out);
+Bytes EncodeInteger(int64_t value) {
+  DerWriter w;
+  w.Integer(value);
+  return w.Take();
 }
 
 // Each decoder refuses trailing bytes: a c8s extension holds exactly one value.
@@ -155,16 +142,20 @@ absl::Status AddC8sClaims(const C8sClaimsExtension& claims, IssueOptions& option
   std::vector<CustomExtension> added;
   auto add = [&](int arc, Bytes der) { added.push_back({C8sClaimOid(arc), std::move(der)}); };
   auto add_serial = [&](int arc, std::string_view name, const std::string& hex) -> absl::Status {
-    absl::StatusOr<Asn1IntegerPtr> serial = internal::SerialFromHex(hex);
-    if (!serial.ok()) return Annotate(serial.status(), name);
-    add(arc, EncodeInteger(serial->get()));
+    absl::StatusOr<Bytes> magnitude = HexDecode(hex);
+    if (!magnitude.ok()) return Annotate(magnitude.status(), name);
+    if (magnitude->empty())
+      return absl::InvalidArgumentError(StrCat(name, ": empty serial number"));
+    DerWriter w;
+    w.UnsignedInteger(*magnitude);
+    add(arc, w.Take());
     return absl::OkStatus();
   };
   if (claims.platform) add(kPlatform, EncodeUtf8(*claims.platform));
   if (claims.measurement_hex) {
     absl::StatusOr<Bytes> m = HexDecode(*claims.measurement_hex);
     if (!m.ok()) return Annotate(m.status(), "c8sMeasurement");
-    add(kMeasurement, EncodeOctets(*m));
+    add(kMeasurement, DerTlvOf(kDerOctetString, *m));
   }
   if (claims.tcb) add(kTcb, EncodeUtf8(*claims.tcb));
   if (claims.node_name) add(kNodeName, EncodeUtf8(*claims.node_name));
@@ -173,16 +164,14 @@ absl::Status AddC8sClaims(const C8sClaimsExtension& claims, IssueOptions& option
     if (*claims.manifest_generation < 0) {
       return absl::InvalidArgumentError("c8sManifestGeneration: negative");
     }
-    Asn1IntegerPtr gen(ASN1_INTEGER_new());
-    ASN1_INTEGER_set_int64(gen.get(), *claims.manifest_generation);
-    add(kManifestGeneration, EncodeInteger(gen.get()));
+    add(kManifestGeneration, EncodeInteger(*claims.manifest_generation));
   }
   if (claims.assurance_level) add(kAssuranceLevel, EncodeUtf8(*claims.assurance_level));
   if (claims.node_serial_hex) {
     RETURN_IF_ERROR(add_serial(kNodeSerial, "c8sNodeSerial", *claims.node_serial_hex));
   }
   if (claims.approval_mode) {
-    add(kApprovalMode, EncodeUtf8(std::string(ApprovalModeName(*claims.approval_mode))));
+    add(kApprovalMode, EncodeUtf8(ApprovalModeName(*claims.approval_mode)));
   }
   if (claims.manifest_hash) add(kManifestHash, EncodeUtf8(*claims.manifest_hash));
   for (CustomExtension& ext : added) options.extensions.push_back(std::move(ext));

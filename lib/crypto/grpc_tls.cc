@@ -38,59 +38,14 @@ const std::string& PlaceholderRootPem() {
   return *pem;
 }
 
-// The DER inside each CERTIFICATE block, undecoded: the verifier parses it (or finds it in
-// its cache). Parsing here would cost an X509 decode per certificate per call, which in
-// OpenSSL 3.0 is mostly the decoder framework (~190 us each).
-absl::StatusOr<std::vector<Bytes>> DerChain(std::string_view pem) {
-  BioPtr bio = ReadOnlyBio(AsBytes(pem));
-  std::vector<Bytes> der;
-  while (true) {
-    char* name = nullptr;
-    char* header = nullptr;
-    unsigned char* data = nullptr;
-    long len = 0;
-    if (PEM_read_bio(bio.get(), &name, &header, &data, &len) != 1) {
-      ClearOpenSslErrors();  // the end of the bundle
-      break;
-    }
-    bool certificate = std::string_view(name) == "CERTIFICATE";
-    if (certificate) der.emplace_back(data, data + len);
-    OPENSSL_free(name);
-    OPENSSL_free(header);
-    OPENSSL_free(data);
-    if (!certificate)
-      return absl::InvalidArgumentError("peer chain: a PEM block that is not a CERTIFICATE");
-  }
-  if (der.empty()) return absl::InvalidArgumentError("peer chain: no certificate");
-  return der;
-}
-
-// The peer's chain, leaf first. gRPC builds its "full chain" from SSL_get_peer_cert_chain,
-// which on a server leaves out the client's own certificate: the leaf is then only in
-// `leaf_pem`, and taking the chain's first entry would take the client's CA for its identity.
-absl::StatusOr<std::vector<Bytes>> PeerChain(std::string_view leaf_pem,
-                                             std::string_view chain_pem) {
-  if (leaf_pem.empty()) return DerChain(chain_pem);
-  ASSIGN_OR_RETURN(std::vector<Bytes> der, DerChain(leaf_pem));
-  der.resize(1);
-  if (chain_pem.empty()) return der;
-  ASSIGN_OR_RETURN(std::vector<Bytes> rest, DerChain(chain_pem));
-  for (Bytes& c : rest) {
-    if (c != der.front()) der.push_back(std::move(c));
-  }
-  return der;
-}
-
 std::string_view View(const grpc::string_ref& s) { return std::string_view(s.data(), s.size()); }
 
 }  // namespace
 
 bool GrpcPeerVerifier::Verify(gx::TlsCustomVerificationCheckRequest* request,
                               std::function<void(grpc::Status)>, grpc::Status* sync_status) {
-  absl::StatusOr<std::vector<Bytes>> chain =
-      PeerChain(View(request->peer_cert()), View(request->peer_cert_full_chain()));
   absl::StatusOr<VerifiedPeer> peer =
-      chain.ok() ? verifier_->Verify(*chain) : absl::StatusOr<VerifiedPeer>(chain.status());
+      verifier_->VerifyPem(View(request->peer_cert()), View(request->peer_cert_full_chain()));
   *sync_status = peer.ok()
                      ? grpc::Status::OK
                      : grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
@@ -154,9 +109,8 @@ absl::StatusOr<VerifiedPeer> VerifiedPeerOf(const grpc::AuthContext& auth,
       auth.FindPropertyValues(GRPC_X509_PEM_CERT_CHAIN_PROPERTY_NAME);
   if (leaf.empty() && chain.empty())
     return absl::UnauthenticatedError("call has no peer certificate");
-  ASSIGN_OR_RETURN(std::vector<Bytes> der, PeerChain(leaf.empty() ? "" : View(leaf.front()),
-                                                     chain.empty() ? "" : View(chain.front())));
-  return verifier.Verify(der);
+  return verifier.VerifyPem(leaf.empty() ? "" : View(leaf.front()),
+                            chain.empty() ? "" : View(chain.front()));
 }
 
 }  // namespace c8s::crypto

@@ -27,8 +27,9 @@ Bytes Digest(const EVP_MD* md, ByteSpan data) {
 
 }  // namespace
 
-Bytes Sha256(ByteSpan data) { return Digest(EVP_sha256(), data); }
-Bytes Sha384(ByteSpan data) { return Digest(EVP_sha384(), data); }
+Bytes Sha256(ByteSpan data) { return Digest(Sha256Md(), data); }
+Bytes Sha1KeyId(ByteSpan data) { return Digest(Sha1Md(), data); }
+Bytes Sha384(ByteSpan data) { return Digest(Sha384Md(), data); }
 Bytes Sha512(ByteSpan data) { return Digest(EVP_sha512(), data); }
 
 std::string Sha256Prefixed(ByteSpan data) { return "sha256:" + HexEncode(Sha256(data)); }
@@ -36,7 +37,7 @@ std::string Sha256Prefixed(ByteSpan data) { return "sha256:" + HexEncode(Sha256(
 Bytes HmacSha256(ByteSpan key, ByteSpan data) {
   Bytes out(32);
   unsigned int len = 0;
-  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), data.data(), data.size(),
+  if (HMAC(Sha256Md(), key.data(), static_cast<int>(key.size()), data.data(), data.size(),
            out.data(), &len) == nullptr) {
     std::fprintf(stderr, "fatal: HMAC failed\n");
     std::abort();

@@ -13,6 +13,8 @@
 namespace c8s::crypto {
 
 Bytes Sha256(ByteSpan data);
+// Only for RFC 5280 §4.2.1.2 key identifiers (SHA-1 of the public key), never for integrity.
+Bytes Sha1KeyId(ByteSpan data);
 Bytes Sha384(ByteSpan data);
 Bytes Sha512(ByteSpan data);
 // "sha256:" + lowercase hex of SHA-256(data).

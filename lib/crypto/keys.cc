@@ -49,9 +49,9 @@ absl::StatusOr<KeyType> TypeOf(EVP_PKEY* key) {
 absl::StatusOr<const EVP_MD*> DigestFor(KeyType type, std::string_view operation) {
   switch (type) {
     case KeyType::kP256:
-      return EVP_sha256();
+      return Sha256Md();
     case KeyType::kP384:
-      return EVP_sha384();
+      return Sha384Md();
     case KeyType::kEd25519:
       return nullptr;
     case KeyType::kX25519:
@@ -262,6 +262,10 @@ PublicKey PrivateKey::GetPublicKey() const {
 
 absl::StatusOr<Bytes> PrivateKey::Sign(ByteSpan message) const {
   ASSIGN_OR_RETURN(const EVP_MD* md, DigestFor(type_, "sign"));
+  if (std::optional<Bytes> builtin = internal::SignEcdsaBuiltin(key_.get(), md, message)) {
+    if (builtin->empty()) return OpenSslError("sign");
+    return *std::move(builtin);
+  }
   EvpMdCtxPtr ctx(EVP_MD_CTX_new());
   if (EVP_DigestSignInit(ctx.get(), nullptr, md, nullptr, key_.get()) != 1) {
     return OpenSslError("sign init");

@@ -1,6 +1,10 @@
 #include "lib/crypto/openssl_util.h"
 
 #include <openssl/err.h>
+#include <openssl/evp.h>
+
+#include <cstdio>
+#include <cstdlib>
 
 #include "lib/base/strings.h"
 
@@ -29,6 +33,32 @@ Bytes BioContents(BIO* bio) {
   char* ptr = nullptr;
   long len = BIO_get_mem_data(bio, &ptr);
   return Bytes(reinterpret_cast<uint8_t*>(ptr), reinterpret_cast<uint8_t*>(ptr) + len);
+}
+
+namespace {
+
+const EVP_MD* FetchOnce(const char* name) {
+  EVP_MD* md = EVP_MD_fetch(nullptr, name, nullptr);
+  if (md == nullptr) {
+    std::fprintf(stderr, "fatal: OpenSSL has no %s\n", name);
+    std::abort();
+  }
+  return md;  // kept for the life of the process
+}
+
+}  // namespace
+
+const EVP_MD* Sha1Md() {
+  static const EVP_MD* md = FetchOnce("SHA1");
+  return md;
+}
+const EVP_MD* Sha256Md() {
+  static const EVP_MD* md = FetchOnce("SHA256");
+  return md;
+}
+const EVP_MD* Sha384Md() {
+  static const EVP_MD* md = FetchOnce("SHA384");
+  return md;
 }
 
 }  // namespace c8s::crypto

@@ -80,6 +80,13 @@ void ClearOpenSslErrors();
 BioPtr ReadOnlyBio(ByteSpan data);
 Bytes BioContents(BIO* bio);
 
+// SHA-1, SHA-256 and SHA-384 fetched from the default provider once. With EVP_sha256() and
+// friends OpenSSL 3.0 looks the implementation up again in its method store on every
+// digest, signature and HMAC initialisation, several times per issued certificate.
+const EVP_MD* Sha1Md();
+const EVP_MD* Sha256Md();
+const EVP_MD* Sha384Md();
+
 namespace internal {
 
 // ec_builtin.cc: EC keys through OpenSSL's built-in EC method (why: see there).
@@ -89,6 +96,9 @@ EVP_PKEY* DecodeEcSpkiBuiltin(ByteSpan der, size_t* consumed);
 // ECDSA verification with a built-in EC key; nullopt when `key` is not one.
 std::optional<bool> VerifyEcdsaBuiltin(EVP_PKEY* key, const EVP_MD* md, ByteSpan message,
                                        ByteSpan signature);
+// An ECDSA signature (DER) over `message` with an EC private key, through the built-in
+// method; nullopt when `key` is not an EC key.
+std::optional<Bytes> SignEcdsaBuiltin(EVP_PKEY* key, const EVP_MD* md, ByteSpan message);
 
 }  // namespace internal
 }  // namespace c8s::crypto

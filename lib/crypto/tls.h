@@ -36,6 +36,11 @@ class PeerVerifier {
   virtual ~PeerVerifier() = default;
   // `chain_der`: the peer's certificates as sent, leaf first. Errors name the failed check.
   virtual absl::StatusOr<VerifiedPeer> Verify(const std::vector<Bytes>& chain_der) const = 0;
+  // The same for the PEM texts gRPC reports: the handshake-proven leaf, and the chain the
+  // peer sent (on a server, without that leaf). Decodes them and calls Verify; a caching
+  // verifier may key on the texts instead and skip the decoding.
+  virtual absl::StatusOr<VerifiedPeer> VerifyPem(std::string_view leaf_pem,
+                                                 std::string_view chain_pem) const;
 };
 
 // Chains to one pinned CA at the clock's current time; with a non-empty

@@ -3,6 +3,10 @@
 #include <openssl/err.h>
 #include <openssl/objects.h>
 
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+
 #include "lib/base/status.h"
 #include "lib/base/strings.h"
 #include "lib/crypto/hash.h"
@@ -18,6 +22,42 @@ bool LooksLikePem(ByteSpan data) {
 }
 
 }  // namespace
+
+struct Certificate::Issued {
+  Bytes der;
+  std::string serial_hex;
+  absl::Time not_before;
+  absl::Time not_after;
+  mutable std::once_flag parse_once;
+  mutable std::shared_ptr<X509> parsed;
+};
+
+Certificate Certificate::FromIssued(Bytes der, std::string serial_hex, absl::Time not_before,
+                                    absl::Time not_after) {
+  auto issued = std::make_shared<Issued>();
+  issued->der = std::move(der);
+  issued->serial_hex = std::move(serial_hex);
+  issued->not_before = not_before;
+  issued->not_after = not_after;
+  return Certificate(std::shared_ptr<const Issued>(std::move(issued)));
+}
+
+X509* Certificate::x509() const {
+  if (cert_ != nullptr) return cert_.get();
+  std::call_once(issued_->parse_once, [this] {
+    const unsigned char* p = issued_->der.data();
+    X509* cert = d2i_X509(nullptr, &p, static_cast<long>(issued_->der.size()));
+    if (cert == nullptr) {
+      // Our own encoder's output (x509_tbs.cc), which tests and a fuzzer parse back: a
+      // failure here is a bug in this process, not input to refuse.
+      std::fprintf(stderr, "fatal: a certificate this process issued does not parse: %s\n",
+                   OpenSslError("d2i_X509").ToString().c_str());
+      std::abort();
+    }
+    issued_->parsed = Own(cert);
+  });
+  return issued_->parsed.get();
+}
 
 absl::StatusOr<Certificate> Certificate::FromDer(ByteSpan der) {
   const unsigned char* p = der.data();
@@ -69,48 +109,52 @@ Certificate Certificate::FromX509(X509* cert) {
 
 std::string Certificate::ToPem() const {
   BioPtr bio(BIO_new(BIO_s_mem()));
-  PEM_write_bio_X509(bio.get(), cert_.get());
+  PEM_write_bio_X509(bio.get(), x509());
   return ToString(BioContents(bio.get()));
 }
 
 Bytes Certificate::ToDer() const {
+  if (issued_ != nullptr) return issued_->der;
   unsigned char* out = nullptr;
-  int len = i2d_X509(cert_.get(), &out);
+  int len = i2d_X509(x509(), &out);
   return internal::DerOf(len, out);
 }
 
 std::string Certificate::Subject() const {
-  return internal::NameToString(X509_get_subject_name(cert_.get()));
+  return internal::NameToString(X509_get_subject_name(x509()));
 }
 std::string Certificate::Issuer() const {
-  return internal::NameToString(X509_get_issuer_name(cert_.get()));
+  return internal::NameToString(X509_get_issuer_name(x509()));
 }
 std::string Certificate::CommonName() const {
-  return internal::CommonNameOf(X509_get_subject_name(cert_.get()));
+  return internal::CommonNameOf(X509_get_subject_name(x509()));
 }
 std::string Certificate::SerialHex() const {
-  return internal::SerialToHex(X509_get0_serialNumber(cert_.get()));
+  if (issued_ != nullptr) return issued_->serial_hex;
+  return internal::SerialToHex(X509_get0_serialNumber(x509()));
 }
 
 // d2i_X509 already refused malformed times, so conversion cannot fail here; the epoch is a
 // visible (always-expired) answer if it ever did.
 absl::Time Certificate::NotBefore() const {
-  return internal::FromAsn1Time(X509_get0_notBefore(cert_.get())).value_or(absl::UnixEpoch());
+  if (issued_ != nullptr) return issued_->not_before;
+  return internal::FromAsn1Time(X509_get0_notBefore(x509())).value_or(absl::UnixEpoch());
 }
 absl::Time Certificate::NotAfter() const {
-  return internal::FromAsn1Time(X509_get0_notAfter(cert_.get())).value_or(absl::UnixEpoch());
+  if (issued_ != nullptr) return issued_->not_after;
+  return internal::FromAsn1Time(X509_get0_notAfter(x509())).value_or(absl::UnixEpoch());
 }
 
 absl::StatusOr<PublicKey> Certificate::GetPublicKey() const {
-  EVP_PKEY* key = X509_get_pubkey(cert_.get());
+  EVP_PKEY* key = X509_get_pubkey(x509());
   if (key == nullptr) return OpenSslError("certificate public key");
   return PublicKey::FromEvp(key);
 }
 
 absl::StatusOr<SubjectAltNames> Certificate::Sans() const {
   int crit = 0;
-  auto* names = static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(cert_.get(), NID_subject_alt_name, &crit, nullptr));
+  auto* names =
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(x509(), NID_subject_alt_name, &crit, nullptr));
   if (names == nullptr) {
     // -1: absent. -2: present more than once. Otherwise: undecodable.
     if (crit == -1) return SubjectAltNames{};
@@ -122,16 +166,16 @@ absl::StatusOr<SubjectAltNames> Certificate::Sans() const {
   return internal::ParseGeneralNames(names);
 }
 
-bool Certificate::IsCa() const { return X509_check_ca(cert_.get()) > 0; }
+bool Certificate::IsCa() const { return X509_check_ca(x509()) > 0; }
 
 absl::StatusOr<std::optional<Bytes>> Certificate::Extension(std::string_view oid) const {
   ASSIGN_OR_RETURN(std::shared_ptr<const ASN1_OBJECT> obj, internal::DottedOid(oid));
-  int idx = X509_get_ext_by_OBJ(cert_.get(), obj.get(), -1);
+  int idx = X509_get_ext_by_OBJ(x509(), obj.get(), -1);
   if (idx < 0) return std::optional<Bytes>();
-  if (X509_get_ext_by_OBJ(cert_.get(), obj.get(), idx) >= 0) {
+  if (X509_get_ext_by_OBJ(x509(), obj.get(), idx) >= 0) {
     return absl::InvalidArgumentError(StrCat("extension ", oid, " appears more than once"));
   }
-  const ASN1_OCTET_STRING* data = X509_EXTENSION_get_data(X509_get_ext(cert_.get(), idx));
+  const ASN1_OCTET_STRING* data = X509_EXTENSION_get_data(X509_get_ext(x509(), idx));
   const uint8_t* p = ASN1_STRING_get0_data(data);
   return std::optional<Bytes>(Bytes(p, p + ASN1_STRING_length(data)));
 }
@@ -139,15 +183,15 @@ absl::StatusOr<std::optional<Bytes>> Certificate::Extension(std::string_view oid
 bool Certificate::ExtensionIsCritical(std::string_view oid) const {
   absl::StatusOr<std::shared_ptr<const ASN1_OBJECT>> obj = internal::DottedOid(oid);
   if (!obj.ok()) return false;
-  int idx = X509_get_ext_by_OBJ(cert_.get(), obj->get(), -1);
-  return idx >= 0 && X509_EXTENSION_get_critical(X509_get_ext(cert_.get(), idx)) == 1;
+  int idx = X509_get_ext_by_OBJ(x509(), obj->get(), -1);
+  return idx >= 0 && X509_EXTENSION_get_critical(X509_get_ext(x509(), idx)) == 1;
 }
 
 Bytes Certificate::Sha256Fingerprint() const { return Sha256(ToDer()); }
 
 std::string Certificate::ToText() const {
   BioPtr bio(BIO_new(BIO_s_mem()));
-  X509_print(bio.get(), cert_.get());
+  X509_print(bio.get(), x509());
   return ToString(BioContents(bio.get()));
 }
 

@@ -71,11 +71,20 @@ class Certificate {
   // OpenSSL's `openssl x509 -text` rendering (c8s OIDs by name once RegisterC8sOids() ran).
   std::string ToText() const;
 
-  X509* x509() const { return cert_.get(); }
+  // Never null. A certificate this process issued is parsed by OpenSSL only here, on first
+  // use: d2i_X509 decodes the key through OpenSSL 3.0's provider decoders (~190 us), and the
+  // CDS usually only needs the DER, serial and expiry of what it issues.
+  X509* x509() const;
 
  private:
+  friend class CertificateAuthority;
+  struct Issued;
   explicit Certificate(std::shared_ptr<X509> cert) : cert_(std::move(cert)) {}
-  std::shared_ptr<X509> cert_;
+  explicit Certificate(std::shared_ptr<const Issued> issued) : issued_(std::move(issued)) {}
+  static Certificate FromIssued(Bytes der, std::string serial_hex, absl::Time not_before,
+                                absl::Time not_after);
+  std::shared_ptr<X509> cert_;            // parsed, or
+  std::shared_ptr<const Issued> issued_;  // encoded by CertificateAuthority
 };
 
 class CertificateRequest {
@@ -153,10 +162,17 @@ class CertificateAuthority {
   const PrivateKey& key() const { return key_; }
 
  private:
-  CertificateAuthority(Certificate cert, PrivateKey key)
-      : cert_(std::move(cert)), key_(std::move(key)) {}
+  CertificateAuthority(Certificate cert, PrivateKey key, Bytes issuer_name_der, Bytes issuer_key_id)
+      : cert_(std::move(cert)),
+        key_(std::move(key)),
+        issuer_name_der_(std::move(issuer_name_der)),
+        issuer_key_id_(std::move(issuer_key_id)) {}
+  static absl::StatusOr<CertificateAuthority> Make(Certificate cert, PrivateKey key);
+  absl::StatusOr<Certificate> Build(ByteSpan spki, const IssueOptions& options) const;
   Certificate cert_;
   PrivateKey key_;
+  Bytes issuer_name_der_;  // cert_'s subject and key identifier, as issued certificates name them
+  Bytes issuer_key_id_;
 };
 
 // Verifies leaf -> intermediates -> one of `roots` at time `at` (X509_VERIFY_PARAM_set_time).

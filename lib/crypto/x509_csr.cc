@@ -5,6 +5,7 @@
 // extensions go to OpenSSL's parsers. d2i_X509_REQ is not used for parsing because OpenSSL
 // 3.0 decodes the request's key with a freshly built provider decoder context (~190 us, the
 // largest cost of an issuance); PublicKey::FromSpkiDer takes the built-in EC method.
+#include <mutex>
 #include <optional>
 
 #include "lib/base/status.h"
@@ -18,7 +19,13 @@ namespace c8s::crypto {
 struct CertificateRequest::Parsed {
   Bytes der;   // the whole request, as received
   Bytes info;  // CertificationRequestInfo, the signed bytes
-  std::shared_ptr<X509_NAME> subject;
+  Bytes subject_der;
+  // The subject as OpenSSL parses it, only for Subject()/CommonName(): the CDS names what
+  // it issues itself, and d2i_X509_NAME (with its canonical re-encoding) is a tenth of
+  // the cost of taking a request in.
+  mutable std::once_flag subject_once;
+  mutable std::shared_ptr<X509_NAME> subject;
+  const X509_NAME* Subject() const;
   Bytes spki;  // SubjectPublicKeyInfo, as encoded
   std::optional<PublicKey> key;
   Bytes attributes;                 // contents of [0] attributes
@@ -46,17 +53,32 @@ absl::StatusOr<DerTlv> Expect(ByteSpan& in, uint8_t tag, std::string_view what) 
 
 Bytes Copy(ByteSpan s) { return Bytes(s.begin(), s.end()); }
 
+// Name ::= SEQUENCE OF RelativeDistinguishedName; RDN ::= SET SIZE (1..MAX) OF
+// AttributeTypeAndValue ::= SEQUENCE { type OBJECT IDENTIFIER, value ANY }.
+absl::Status CheckName(ByteSpan rdns) {
+  while (!rdns.empty()) {
+    ASSIGN_OR_RETURN(DerTlv rdn, Expect(rdns, kDerSet, "subject RDN"));
+    ByteSpan attributes = rdn.value;
+    if (attributes.empty()) return CsrError("subject RDN: empty SET");
+    while (!attributes.empty()) {
+      ASSIGN_OR_RETURN(DerTlv attribute, Expect(attributes, kDerSequence, "subject attribute"));
+      ByteSpan body = attribute.value;
+      RETURN_IF_ERROR(Expect(body, kDerOid, "subject attribute type").status());
+      RETURN_IF_ERROR(NextDerTlv(body, "parse DER certificate request: subject value").status());
+      if (!body.empty()) return CsrError("subject attribute: trailing bytes");
+    }
+  }
+  return absl::OkStatus();
+}
+
 // CertificationRequestInfo ::= SEQUENCE { version INTEGER (v1 = 0), subject Name,
 //   subjectPKInfo SubjectPublicKeyInfo, attributes [0] IMPLICIT SET OF Attribute }
 absl::Status ParseInfo(ByteSpan info, CertificateRequest::Parsed& out) {
   ASSIGN_OR_RETURN(DerTlv version, Expect(info, kDerInteger, "version"));
   if (version.value.size() != 1 || version.value[0] != 0) return CsrError("version: want v1 (0)");
   ASSIGN_OR_RETURN(DerTlv subject, Expect(info, kDerSequence, "subject"));
-  const unsigned char* p = subject.whole.data();
-  X509_NAME* name = d2i_X509_NAME(nullptr, &p, static_cast<long>(subject.whole.size()));
-  if (name == nullptr) return OpenSslError("parse DER certificate request: subject");
-  out.subject = std::shared_ptr<X509_NAME>(name, X509_NAME_free);
-  if (p != subject.whole.data() + subject.whole.size()) return CsrError("subject: trailing bytes");
+  RETURN_IF_ERROR(CheckName(subject.value));
+  out.subject_der = Copy(subject.whole);
   ASSIGN_OR_RETURN(DerTlv spki, Expect(info, kDerSequence, "subjectPKInfo"));
   absl::StatusOr<PublicKey> key = PublicKey::FromSpkiDer(spki.whole);
   if (!key.ok()) return Annotate(key.status(), "parse DER certificate request: subjectPKInfo");
@@ -191,12 +213,23 @@ std::string CertificateRequest::ToPem() const {
 
 Bytes CertificateRequest::ToDer() const { return p_->der; }
 
-std::string CertificateRequest::Subject() const {
-  return internal::NameToString(p_->subject.get());
+const X509_NAME* CertificateRequest::Parsed::Subject() const {
+  std::call_once(subject_once, [this] {
+    const unsigned char* p = subject_der.data();
+    X509_NAME* name = d2i_X509_NAME(nullptr, &p, static_cast<long>(subject_der.size()));
+    if (name == nullptr) {
+      ClearOpenSslErrors();  // shown as an empty subject; nothing is issued from it
+      name = X509_NAME_new();
+    }
+    subject = std::shared_ptr<X509_NAME>(name, X509_NAME_free);
+  });
+  return subject.get();
 }
 
+std::string CertificateRequest::Subject() const { return internal::NameToString(p_->Subject()); }
+
 std::string CertificateRequest::CommonName() const {
-  return internal::CommonNameOf(p_->subject.get());
+  return internal::CommonNameOf(p_->Subject());
 }
 
 absl::StatusOr<PublicKey> CertificateRequest::GetPublicKey() const { return *p_->key; }

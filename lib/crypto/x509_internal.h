@@ -34,6 +34,33 @@ absl::StatusOr<const EVP_MD*> SigningDigest(const PrivateKey& key);
 // OIDs on every certificate).
 absl::StatusOr<std::shared_ptr<const ASN1_OBJECT>> DottedOid(std::string_view oid);
 
-Bytes DerOf(int len, unsigned char* out);  // takes ownership of `out` (OPENSSL_free)
+// The contents octets of a dotted OID's DER encoding, cached like DottedOid.
+absl::StatusOr<Bytes> OidDer(std::string_view oid);
+
+Bytes DerOf(int len, unsigned char* out);
+
+// What a certificate names of its issuer: the issuer's subject (DER) and key identifier.
+struct IssuerRef {
+  Bytes name_der;
+  Bytes key_id;
+};
+absl::StatusOr<IssuerRef> IssuerRefOf(X509* ca);
+
+struct EncodedCertificate {
+  Bytes der;
+  std::string serial_hex;  // as Certificate::SerialHex()
+  absl::Time not_before;   // whole seconds, as encoded
+  absl::Time not_after;
+};
+// Encodes and signs a certificate for the SubjectPublicKeyInfo `spki` (x509_tbs.cc);
+// `issuer` == nullptr means self-signed by `signer`.
+absl::StatusOr<EncodedCertificate> EncodeCertificate(ByteSpan spki, const IssueOptions& options,
+                                                     const IssuerRef* issuer,
+                                                     const PrivateKey& signer);
+// `presented` when it already is the named-curve, uncompressed encoding of `key`, else
+// OpenSSL's encoding of `key`: an issued certificate never carries explicit curve
+// parameters or a compressed point from a request.
+Bytes CanonicalSpki(const PublicKey& key,
+                    ByteSpan presented);  // takes ownership of `out` (OPENSSL_free)
 
 }  // namespace c8s::crypto::internal

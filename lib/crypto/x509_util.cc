@@ -145,15 +145,32 @@ absl::StatusOr<SubjectAltNames> ParseGeneralNames(const GENERAL_NAMES* names) {
 absl::StatusOr<const EVP_MD*> SigningDigest(const PrivateKey& key) {
   switch (key.type()) {
     case KeyType::kP256:
-      return EVP_sha256();
+      return Sha256Md();
     case KeyType::kP384:
-      return EVP_sha384();
+      return Sha384Md();
     case KeyType::kEd25519:
       return nullptr;
     default:
       return absl::InvalidArgumentError(
           StrCat(KeyTypeName(key.type()), " keys cannot sign certificates"));
   }
+}
+
+absl::StatusOr<Bytes> OidDer(std::string_view oid) {
+  constexpr size_t kMaxCached = 256;
+  static std::mutex mu;
+  static auto* cache = new std::unordered_map<std::string, Bytes>();
+  std::string key(oid);
+  {
+    std::lock_guard lock(mu);
+    auto it = cache->find(key);
+    if (it != cache->end()) return it->second;
+  }
+  ASSIGN_OR_RETURN(std::shared_ptr<const ASN1_OBJECT> obj, DottedOid(oid));
+  Bytes der(OBJ_get0_data(obj.get()), OBJ_get0_data(obj.get()) + OBJ_length(obj.get()));
+  std::lock_guard lock(mu);
+  if (cache->size() < kMaxCached) cache->emplace(std::move(key), der);
+  return der;
 }
 
 Bytes DerOf(int len, unsigned char* out) {
