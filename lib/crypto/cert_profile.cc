@@ -7,6 +7,7 @@
 #include "lib/base/status.h"
 #include "lib/base/strings.h"
 #include "lib/crypto/der_writer.h"
+#include "lib/crypto/jcs_internal.h"
 #include "lib/crypto/openssl_util.h"
 #include "lib/crypto/x509_internal.h"
 
@@ -141,6 +142,18 @@ absl::Status AddC8sClaims(const C8sClaimsExtension& claims, IssueOptions& option
   }
   std::vector<CustomExtension> added;
   auto add = [&](int arc, Bytes der) { added.push_back({C8sClaimOid(arc), std::move(der)}); };
+  // ReadC8sClaims refuses what is not UTF-8 or holds a NUL: never issue a claim it would
+  // refuse (a node name comes from the joining agent).
+  auto add_text = [&](int arc, std::string_view name, std::string_view text) -> absl::Status {
+    for (size_t i = 0; i < text.size();) {
+      if (jcs_internal::DecodeUtf8(text, i) <= 0) {
+        return absl::InvalidArgumentError(
+            StrCat(name, ": ", jcs_internal::QuoteForError(text), " is not UTF-8 without NUL"));
+      }
+    }
+    add(arc, EncodeUtf8(text));
+    return absl::OkStatus();
+  };
   auto add_serial = [&](int arc, std::string_view name, const std::string& hex) -> absl::Status {
     absl::StatusOr<Bytes> magnitude = HexDecode(hex);
     if (!magnitude.ok()) return Annotate(magnitude.status(), name);
@@ -151,29 +164,29 @@ absl::Status AddC8sClaims(const C8sClaimsExtension& claims, IssueOptions& option
     add(arc, w.Take());
     return absl::OkStatus();
   };
-  if (claims.platform) add(kPlatform, EncodeUtf8(*claims.platform));
+  if (claims.platform) RETURN_IF_ERROR(add_text(kPlatform, "c8sPlatform", *claims.platform));
   if (claims.measurement_hex) {
     absl::StatusOr<Bytes> m = HexDecode(*claims.measurement_hex);
     if (!m.ok()) return Annotate(m.status(), "c8sMeasurement");
     add(kMeasurement, DerTlvOf(kDerOctetString, *m));
   }
-  if (claims.tcb) add(kTcb, EncodeUtf8(*claims.tcb));
-  if (claims.node_name) add(kNodeName, EncodeUtf8(*claims.node_name));
-  if (claims.workload_identity) add(kWorkloadIdentity, EncodeUtf8(*claims.workload_identity));
+  if (claims.tcb) RETURN_IF_ERROR(add_text(kTcb, "c8sTcb", *claims.tcb));
+  if (claims.node_name) RETURN_IF_ERROR(add_text(kNodeName, "c8sNodeName", *claims.node_name));
+  if (claims.workload_identity) RETURN_IF_ERROR(add_text(kWorkloadIdentity, "c8sWorkloadIdentity", *claims.workload_identity));
   if (claims.manifest_generation) {
     if (*claims.manifest_generation < 0) {
       return absl::InvalidArgumentError("c8sManifestGeneration: negative");
     }
     add(kManifestGeneration, EncodeInteger(*claims.manifest_generation));
   }
-  if (claims.assurance_level) add(kAssuranceLevel, EncodeUtf8(*claims.assurance_level));
+  if (claims.assurance_level) RETURN_IF_ERROR(add_text(kAssuranceLevel, "c8sAssuranceLevel", *claims.assurance_level));
   if (claims.node_serial_hex) {
     RETURN_IF_ERROR(add_serial(kNodeSerial, "c8sNodeSerial", *claims.node_serial_hex));
   }
   if (claims.approval_mode) {
     add(kApprovalMode, EncodeUtf8(ApprovalModeName(*claims.approval_mode)));
   }
-  if (claims.manifest_hash) add(kManifestHash, EncodeUtf8(*claims.manifest_hash));
+  if (claims.manifest_hash) RETURN_IF_ERROR(add_text(kManifestHash, "c8sManifestHash", *claims.manifest_hash));
   for (CustomExtension& ext : added) options.extensions.push_back(std::move(ext));
   return absl::OkStatus();
 }

@@ -231,3 +231,22 @@ TEST_CASE("DerWriter integers and lengths are minimal DER", "[x509][tbs]") {
 
 }  // namespace
 }  // namespace c8s::crypto
+
+namespace c8s::crypto {
+namespace {
+
+TEST_CASE("c8s claims that ReadC8sClaims would refuse are never issued", "[x509][tbs]") {
+  // Found by fuzz_x509_issue: a node name that is not UTF-8 was encoded, and the issued
+  // certificate's claims then failed to decode everywhere.
+  IssueOptions o;
+  C8sClaimsExtension claims;
+  claims.node_name = "nod\xe5-1";
+  absl::Status st = AddC8sClaims(claims, o);
+  CHECK(std::string(st.message()) == "c8sNodeName: \"nod\\xe5-1\" is not UTF-8 without NUL");
+  claims.node_name = std::string("n\0", 2);
+  CHECK(!AddC8sClaims(claims, o).ok());
+  CHECK(o.extensions.empty());
+}
+
+}  // namespace
+}  // namespace c8s::crypto
