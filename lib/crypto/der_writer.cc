@@ -30,7 +30,7 @@ void PutLength(uint8_t* at, size_t len, size_t octets) {
 
 size_t DerWriter::Begin(uint8_t tag) {
   out_.push_back(tag);
-  out_.push_back(0);  // short-form placeholder; End() widens it when needed
+  out_.push_back(0);  // the length octet: End() writes it, widened to the long form if needed
   return out_.size();
 }
 
