@@ -29,12 +29,6 @@ EVP_PKEY* WrapBuiltin(EC_KEY* ec) {
   return key;
 }
 
-// The named-curve, uncompressed P-256 SubjectPublicKeyInfo up to the point (RFC 5480).
-constexpr uint8_t kP256SpkiPrefix[] = {0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48,
-                                       0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48,
-                                       0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00};
-constexpr size_t kP256SpkiSize = sizeof(kP256SpkiPrefix) + 65;
-
 // d2i_EC_PUBKEY builds the curve anew for every key (EC_GROUP_new_by_curve_name: ~25 us of
 // Montgomery set-up); a copy of one prepared group is the same group for a fraction of that.
 EC_KEY* DecodeP256Point(ByteSpan point) {

@@ -89,6 +89,14 @@ const EVP_MD* Sha384Md();
 
 namespace internal {
 
+// The named-curve, uncompressed P-256 SubjectPublicKeyInfo up to the point's 0x04 (RFC
+// 5480): 26 bytes, then 0x04 and the 64 bytes of the point.
+inline constexpr uint8_t kP256SpkiPrefix[] = {0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a,
+                                              0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06,
+                                              0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03,
+                                              0x01, 0x07, 0x03, 0x42, 0x00};
+inline constexpr size_t kP256SpkiSize = sizeof(kP256SpkiPrefix) + 65;
+
 // ec_builtin.cc: EC keys through OpenSSL's built-in EC method (why: see there).
 // A SubjectPublicKeyInfo of an EC key as a built-in key, with the bytes it took in
 // `consumed`; nullptr (errors cleared) when `der` is not one.

@@ -34,7 +34,7 @@ absl::StatusOr<const EVP_MD*> SigningDigest(const PrivateKey& key);
 // OIDs on every certificate).
 absl::StatusOr<std::shared_ptr<const ASN1_OBJECT>> DottedOid(std::string_view oid);
 
-// The contents octets of a dotted OID's DER encoding, cached like DottedOid.
+// The contents octets of a dotted OID's DER encoding (through DottedOid's cache).
 absl::StatusOr<Bytes> OidDer(std::string_view oid);
 
 Bytes DerOf(int len, unsigned char* out);

@@ -39,9 +39,6 @@ constexpr uint8_t kKeyUsageLeaf[] = {0x07, 0x80};  // digitalSignature
 constexpr uint8_t kKeyUsageCa[] = {0x01, 0x86};    // digitalSignature, keyCertSign, cRLSign
 
 // SubjectPublicKeyInfo prefixes of the named-curve, uncompressed encodings (RFC 5480, 8410).
-constexpr uint8_t kSpkiP256[] = {0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48,
-                                 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48,
-                                 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00, 0x04};
 constexpr uint8_t kSpkiP384[] = {0x30, 0x76, 0x30, 0x10, 0x06, 0x07, 0x2a, 0x86,
                                  0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x05, 0x2b,
                                  0x81, 0x04, 0x00, 0x22, 0x03, 0x62, 0x00, 0x04};
@@ -60,8 +57,7 @@ absl::StatusOr<ByteSpan> SignatureAlgorithmOid(const PrivateKey& signer) {
     case KeyType::kEd25519:
       return ByteSpan(kOidEd25519);
     default:
-      return absl::InvalidArgumentError(
-          StrCat(KeyTypeName(signer.type()), " keys cannot sign certificates"));
+      return SigningDigest(signer).status();  // the one place that says which keys sign
   }
 }
 
@@ -223,7 +219,8 @@ Bytes CanonicalSpki(const PublicKey& key, ByteSpan presented) {
   auto is = [&](ByteSpan prefix, size_t total) {
     return presented.size() == total && std::equal(prefix.begin(), prefix.end(), presented.begin());
   };
-  if ((key.type() == KeyType::kP256 && is(kSpkiP256, 91)) ||
+  if ((key.type() == KeyType::kP256 && is(kP256SpkiPrefix, kP256SpkiSize) &&
+       presented[sizeof(kP256SpkiPrefix)] == 0x04) ||
       (key.type() == KeyType::kP384 && is(kSpkiP384, 120)) ||
       (key.type() == KeyType::kEd25519 && is(kSpkiEd25519, 44))) {
     return Bytes(presented.begin(), presented.end());

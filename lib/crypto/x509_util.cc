@@ -157,20 +157,8 @@ absl::StatusOr<const EVP_MD*> SigningDigest(const PrivateKey& key) {
 }
 
 absl::StatusOr<Bytes> OidDer(std::string_view oid) {
-  constexpr size_t kMaxCached = 256;
-  static std::mutex mu;
-  static auto* cache = new std::unordered_map<std::string, Bytes>();
-  std::string key(oid);
-  {
-    std::lock_guard lock(mu);
-    auto it = cache->find(key);
-    if (it != cache->end()) return it->second;
-  }
   ASSIGN_OR_RETURN(std::shared_ptr<const ASN1_OBJECT> obj, DottedOid(oid));
-  Bytes der(OBJ_get0_data(obj.get()), OBJ_get0_data(obj.get()) + OBJ_length(obj.get()));
-  std::lock_guard lock(mu);
-  if (cache->size() < kMaxCached) cache->emplace(std::move(key), der);
-  return der;
+  return Bytes(OBJ_get0_data(obj.get()), OBJ_get0_data(obj.get()) + OBJ_length(obj.get()));
 }
 
 Bytes DerOf(int len, unsigned char* out) {
