@@ -18,7 +18,7 @@
 namespace c8s::cds {
 namespace {
 
-// The two front servers; restarted on the same ports when a sealed CDS opens, because the
+// The two front servers; replaced on the same ports when a sealed CDS opens, because the
 // serving certificate then comes from the cluster CA.
 struct Fronts {
   std::unique_ptr<CdsGrpcServer> grpc;
@@ -30,9 +30,15 @@ struct Fronts {
     HttpServerOptions ho = setup.http;
     if (grpc) go.listen = ReplacePort(go.listen, grpc->port());
     if (http) ho.listen = ReplacePort(ho.listen, http->port());
+    // The new servers bind the same ports next to the old ones (both listen with
+    // SO_REUSEPORT) before those close: a client connecting during the switch is never
+    // refused, and calls in flight on the old server finish there (its shutdown grace).
+    ASSIGN_OR_RETURN(std::unique_ptr<CdsGrpcServer> next_grpc,
+                     CdsGrpcServer::Start(rt, writes, go));
+    ASSIGN_OR_RETURN(std::unique_ptr<CdsHttpServer> next_http, CdsHttpServer::Start(rt, ho));
     Stop();
-    ASSIGN_OR_RETURN(grpc, CdsGrpcServer::Start(rt, writes, go));
-    ASSIGN_OR_RETURN(http, CdsHttpServer::Start(rt, ho));
+    grpc = std::move(next_grpc);
+    http = std::move(next_http);
     if (!f.port_file.empty()) {
       RETURN_IF_ERROR(WriteFileAtomic(f.port_file, std::to_string(grpc->port()), 0644));
     }

@@ -69,6 +69,7 @@ TEST_CASE(
   REQUIRE(WaitOpen(b.port(), 1));
   std::string ca = CaOf(a->port());
   CHECK(CaOf(b.port()) == ca);
+  REQUIRE(WaitServingWithCa(b.port(), ca));
 
   {
     IssuanceStream stream(b.port());
@@ -102,6 +103,7 @@ TEST_CASE(
   a = std::make_unique<CdsProcess>(dirs.a, ReplicaFlags(dir, "cds-0", {b.replica_address()}));
   REQUIRE(WaitOpen(a->port(), 2));
   CHECK(CaOf(a->port()) == ca);
+  REQUIRE(WaitServingWithCa(a->port(), ca));
   {
     IssuanceStream stream(a->port());
     while (stream.ok < 5 && stream.failed == 0) {

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "cds/component/processes_for_test.h"
+#include "lib/base/clock.h"
 
 namespace c8s::cds::testing {
 
@@ -48,6 +49,28 @@ inline bool WaitOpen(int port, uint64_t generation) {
     c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
     v1::GetActiveResponse r;
     if (manifests->GetActive(&c, {}, &r).ok() && r.generation() >= generation) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+// The CDS at `port` serves with its cluster-CA certificate (`ca_der`): a CDS that opened
+// replaces its sealed-time front servers shortly after, and a test that means to kill a
+// replica mid-stream must not have that switch in the same moment.
+inline bool WaitServingWithCa(int port, const std::string& ca_der) {
+  absl::StatusOr<crypto::Certificate> ca = crypto::Certificate::FromDer(AsBytes(ca_der));
+  REQUIRE(ca.ok());
+  for (int i = 0; i < 100; ++i) {
+    auto verifier = std::make_shared<crypto::CaPeerVerifier>(*ca, Clock::Real());
+    grpc::ChannelArguments args;
+    args.SetInt("grpc.use_local_subchannel_pool", 1);  // a fresh connection per attempt
+    auto channel = grpc::CreateCustomChannel(
+        StrCat("127.0.0.1:", port), crypto::MakeGrpcChannelCredentials(std::nullopt, verifier),
+        args);
+    grpc::ClientContext c;
+    c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    v1::GetActiveResponse r;
+    if (v1::Manifest::NewStub(channel)->GetActive(&c, {}, &r).ok()) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   return false;
