@@ -7,7 +7,6 @@
 #include <atomic>
 
 #include "absl/synchronization/mutex.h"
-
 #include "cds/daemon_flags.h"
 #include "cds/grpc_server.h"
 #include "cds/http_server.h"

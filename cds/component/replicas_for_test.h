@@ -64,9 +64,9 @@ inline bool WaitServingWithCa(int port, const std::string& ca_der) {
     auto verifier = std::make_shared<crypto::CaPeerVerifier>(*ca, Clock::Real());
     grpc::ChannelArguments args;
     args.SetInt("grpc.use_local_subchannel_pool", 1);  // a fresh connection per attempt
-    auto channel = grpc::CreateCustomChannel(
-        StrCat("127.0.0.1:", port), crypto::MakeGrpcChannelCredentials(std::nullopt, verifier),
-        args);
+    auto channel =
+        grpc::CreateCustomChannel(StrCat("127.0.0.1:", port),
+                                  crypto::MakeGrpcChannelCredentials(std::nullopt, verifier), args);
     grpc::ClientContext c;
     c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
     v1::GetActiveResponse r;
