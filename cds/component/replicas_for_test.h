@@ -41,17 +41,26 @@ inline std::vector<std::string> ReplicaFlags(const std::string& dir, const std::
   return f;
 }
 
-// The CDS at `port` serves an active manifest (it is open: it has the seed).
-inline bool WaitOpen(int port, uint64_t generation) {
-  auto manifests = v1::Manifest::NewStub(Channel(port));
-  for (int i = 0; i < 200; ++i) {
+// Asks GetActive through a channel from `channel()` (called per attempt) every 100 ms, up to
+// `attempts` times, until an answer satisfies `done`.
+template <class MakeChannel, class Done>
+bool PollActive(int attempts, const MakeChannel& channel, const Done& done) {
+  for (int i = 0; i < attempts; ++i) {
     grpc::ClientContext c;
     c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
     v1::GetActiveResponse r;
-    if (manifests->GetActive(&c, {}, &r).ok() && r.generation() >= generation) return true;
+    if (v1::Manifest::NewStub(channel())->GetActive(&c, {}, &r).ok() && done(r)) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   return false;
+}
+
+// The CDS at `port` serves an active manifest (it is open: it has the seed).
+inline bool WaitOpen(int port, uint64_t generation) {
+  std::shared_ptr<grpc::Channel> channel = Channel(port);
+  return PollActive(
+      200, [&] { return channel; },
+      [&](const v1::GetActiveResponse& r) { return r.generation() >= generation; });
 }
 
 // The CDS at `port` serves with its cluster-CA certificate (`ca_der`): a CDS that opened
@@ -60,20 +69,15 @@ inline bool WaitOpen(int port, uint64_t generation) {
 inline bool WaitServingWithCa(int port, const std::string& ca_der) {
   absl::StatusOr<crypto::Certificate> ca = crypto::Certificate::FromDer(AsBytes(ca_der));
   REQUIRE(ca.ok());
-  for (int i = 0; i < 100; ++i) {
-    auto verifier = std::make_shared<crypto::CaPeerVerifier>(*ca, Clock::Real());
+  auto verifier = std::make_shared<crypto::CaPeerVerifier>(*ca, Clock::Real());
+  auto fresh_channel = [&] {
     grpc::ChannelArguments args;
     args.SetInt("grpc.use_local_subchannel_pool", 1);  // a fresh connection per attempt
-    auto channel =
-        grpc::CreateCustomChannel(StrCat("127.0.0.1:", port),
-                                  crypto::MakeGrpcChannelCredentials(std::nullopt, verifier), args);
-    grpc::ClientContext c;
-    c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
-    v1::GetActiveResponse r;
-    if (v1::Manifest::NewStub(channel)->GetActive(&c, {}, &r).ok()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return false;
+    return grpc::CreateCustomChannel(StrCat("127.0.0.1:", port),
+                                     crypto::MakeGrpcChannelCredentials(std::nullopt, verifier),
+                                     args);
+  };
+  return PollActive(100, fresh_channel, [](const v1::GetActiveResponse&) { return true; });
 }
 
 // Every history entry the CDS at `port` serves, with its CA signature.
