@@ -6,7 +6,6 @@
 #include <CLI/CLI.hpp>
 #include <atomic>
 
-#include "absl/synchronization/mutex.h"
 #include "cds/daemon_flags.h"
 #include "cds/grpc_server.h"
 #include "cds/http_server.h"
@@ -15,6 +14,7 @@
 #include "lib/base/signals.h"
 #include "lib/base/status.h"
 #include "lib/base/strings.h"
+#include "lib/crypto/grpc_tls.h"
 
 namespace c8s::cds {
 namespace {
@@ -61,11 +61,7 @@ absl::Status Run(const DaemonFlags& f) {
   // A replica peer or client that dies mid-write must be an EPIPE on that connection, not
   // the end of this process (OpenSSL's socket BIO writes without MSG_NOSIGNAL).
   ::signal(SIGPIPE, SIG_IGN);
-  // Debian's Abseil runs its mutex deadlock detector (a stack trace and a lock-graph update
-  // per acquisition) unless told otherwise; gRPC takes absl mutexes on every call and
-  // connection, so that debugging aid alone cost 8-25% of the CDS's CPU per node join
-  // (c8s-bench-node-join, A/B on this machine).
-  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  crypto::PrepareGrpcProcess();
   ShutdownSignal shutdown;
   ASSIGN_OR_RETURN(log::Level level, log::ParseLevel(f.log_level));
   log::SetMinLevel(level);

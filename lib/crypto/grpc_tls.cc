@@ -4,6 +4,7 @@
 #include <grpcpp/security/auth_context.h>
 #include <grpcpp/security/tls_certificate_provider.h>
 
+#include "absl/synchronization/mutex.h"
 #include "lib/base/status.h"
 #include "lib/base/strings.h"
 
@@ -112,5 +113,7 @@ absl::StatusOr<VerifiedPeer> VerifiedPeerOf(const grpc::AuthContext& auth,
   return verifier.VerifyPem(leaf.empty() ? "" : View(leaf.front()),
                             chain.empty() ? "" : View(chain.front()));
 }
+
+void PrepareGrpcProcess() { absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore); }
 
 }  // namespace c8s::crypto

@@ -53,4 +53,10 @@ std::shared_ptr<grpc::ServerCredentials> MakeGrpcServerCredentials(
 absl::StatusOr<VerifiedPeer> VerifiedPeerOf(const grpc::AuthContext& auth,
                                             const PeerVerifier& verifier);
 
+// Once, first thing in a long-running process that serves or calls gRPC. Debian's Abseil runs
+// its mutex deadlock detector (a stack trace and a lock-graph update per acquisition) unless
+// told otherwise; gRPC takes absl mutexes on every call and connection, so that debugging aid
+// alone cost 8-25% of the CDS's CPU per node join (c8s-bench-node-join, A/B on this machine).
+void PrepareGrpcProcess();
+
 }  // namespace c8s::crypto

@@ -13,6 +13,7 @@
 #include "lib/base/metrics.h"
 #include "lib/base/status.h"
 #include "lib/base/strings.h"
+#include "lib/crypto/grpc_tls.h"
 #include "node-agent/agent/bpf_feed.h"
 #include "node-agent/agent/cds_secrets.h"
 #include "node-agent/agent/grpc_cds_client.h"
@@ -274,6 +275,7 @@ class AgentImpl : public Agent {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Agent>> Agent::Start(AgentConfig config) {
+  crypto::PrepareGrpcProcess();
   log::Info("node agent starting", {{"node", config.node_name},
                                     {"trust_domain", config.trust_domain},
                                     {"tee", std::string(TeeModeName(config.tee))},
