@@ -61,7 +61,7 @@ absl::Status Run(const DaemonFlags& f) {
   // A replica peer or client that dies mid-write must be an EPIPE on that connection, not
   // the end of this process (OpenSSL's socket BIO writes without MSG_NOSIGNAL).
   ::signal(SIGPIPE, SIG_IGN);
-  crypto::PrepareGrpcProcess();
+  RETURN_IF_ERROR(crypto::PrepareGrpcProcess());
   ShutdownSignal shutdown;
   ASSIGN_OR_RETURN(log::Level level, log::ParseLevel(f.log_level));
   log::SetMinLevel(level);

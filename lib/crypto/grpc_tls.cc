@@ -4,6 +4,9 @@
 #include <grpcpp/security/auth_context.h>
 #include <grpcpp/security/tls_certificate_provider.h>
 
+#include <openssl/conf.h>
+#include <openssl/ssl.h>
+
 #include "absl/synchronization/mutex.h"
 #include "lib/base/status.h"
 #include "lib/base/strings.h"
@@ -114,6 +117,29 @@ absl::StatusOr<VerifiedPeer> VerifiedPeerOf(const grpc::AuthContext& auth,
                             chain.empty() ? "" : View(chain.front()));
 }
 
-void PrepareGrpcProcess() { absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore); }
+absl::Status PrepareGrpcProcess() {
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  // The system configuration loads first (once per process), so it cannot later replace the
+  // ssl_conf module data set here; this file has no other TLS policy to keep (gRPC sets its
+  // own cipher suites and groups).
+  if (OPENSSL_init_ssl(OPENSSL_INIT_LOAD_CONFIG, nullptr) != 1) {
+    return OpenSslError("load the OpenSSL configuration");
+  }
+  static constexpr char kConfig[] =
+      "c8s_tls_conf = c8s_tls_init\n"
+      "[c8s_tls_init]\nssl_conf = c8s_tls_ssl\n"
+      "[c8s_tls_ssl]\nsystem_default = c8s_tls_default\n"
+      "[c8s_tls_default]\nNumTickets = 0\n";
+  std::unique_ptr<CONF, decltype(&NCONF_free)> conf(NCONF_new_ex(nullptr, nullptr), NCONF_free);
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(kConfig, -1), BIO_free);
+  long bad_line = 0;
+  if (!conf || !bio || NCONF_load_bio(conf.get(), bio.get(), &bad_line) != 1) {
+    return OpenSslError(StrCat("parse the TLS configuration (line ", bad_line, ")"));
+  }
+  if (CONF_modules_load(conf.get(), "c8s_tls_conf", 0) != 1) {
+    return OpenSslError("apply the TLS configuration (NumTickets = 0)");
+  }
+  return absl::OkStatus();
+}
 
 }  // namespace c8s::crypto

@@ -53,10 +53,16 @@ std::shared_ptr<grpc::ServerCredentials> MakeGrpcServerCredentials(
 absl::StatusOr<VerifiedPeer> VerifiedPeerOf(const grpc::AuthContext& auth,
                                             const PeerVerifier& verifier);
 
-// Once, first thing in a long-running process that serves or calls gRPC. Debian's Abseil runs
-// its mutex deadlock detector (a stack trace and a lock-graph update per acquisition) unless
-// told otherwise; gRPC takes absl mutexes on every call and connection, so that debugging aid
-// alone cost 8-25% of the CDS's CPU per node join (c8s-bench-node-join, A/B on this machine).
-void PrepareGrpcProcess();
+// Once, first thing in a long-running process that serves or calls gRPC, before any channel or
+// server exists. Two process-wide switches gRPC 1.51 offers no option for:
+// - Debian's Abseil runs its mutex deadlock detector (a stack trace and a lock-graph update
+//   per acquisition) unless told otherwise; gRPC takes absl mutexes on every call and
+//   connection, so that debugging aid alone cost 8-25% of the CDS's CPU per node join.
+// - gRPC's TLS servers send TLS 1.3 session tickets, which c8s never resumes (every connection
+//   is verified afresh) and which cost the server a re-encode of the session, peer
+//   certificate included, per connection. An in-memory OpenSSL configuration sets
+//   NumTickets = 0 for every SSL_CTX created afterwards (gRPC does not expose its SSL_CTX).
+// Returns an error only when OpenSSL rejects the configuration.
+absl::Status PrepareGrpcProcess();
 
 }  // namespace c8s::crypto

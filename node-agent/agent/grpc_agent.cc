@@ -275,7 +275,7 @@ class AgentImpl : public Agent {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Agent>> Agent::Start(AgentConfig config) {
-  crypto::PrepareGrpcProcess();
+  RETURN_IF_ERROR(crypto::PrepareGrpcProcess());
   log::Info("node agent starting", {{"node", config.node_name},
                                     {"trust_domain", config.trust_domain},
                                     {"tee", std::string(TeeModeName(config.tee))},
