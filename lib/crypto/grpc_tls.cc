@@ -120,8 +120,8 @@ absl::StatusOr<VerifiedPeer> VerifiedPeerOf(const grpc::AuthContext& auth,
 absl::Status PrepareGrpcProcess() {
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   // The system configuration loads first (once per process), so it cannot later replace the
-  // ssl_conf module data set here; this file has no other TLS policy to keep (gRPC sets its
-  // own cipher suites and groups).
+  // ssl_conf module data set here. Debian's openssl.cnf sets no ssl_conf policy that this
+  // replaces, and gRPC sets its own cipher suites and groups on every SSL_CTX anyway.
   if (OPENSSL_init_ssl(OPENSSL_INIT_LOAD_CONFIG, nullptr) != 1) {
     return OpenSslError("load the OpenSSL configuration");
   }
