@@ -15,14 +15,15 @@
 
 namespace c8s::bench {
 
-// Runs `op` for about `seconds` after a short warm-up; exits the benchmark if `op` fails,
-// since a baseline that failed would make every figure beside it meaningless.
 inline double ThreadCpuSeconds() {
   timespec ts{};
   ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
+// Runs `op` for about `seconds` of this thread's CPU time after a short warm-up; exits the
+// benchmark if `op` fails, since a baseline that failed would make every figure beside it
+// meaningless.
 inline double Rate(double seconds, const std::function<bool()>& op) {
   for (int i = 0; i < 3; ++i) op();
   long n = 0;

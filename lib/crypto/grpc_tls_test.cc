@@ -199,13 +199,14 @@ TEST_CASE("gRPC mutual TLS through the PeerVerifier on loopback", "[unit]") {
 }
 
 }  // namespace
-}  // namespace c8s::crypto
 
 TEST_CASE("PrepareGrpcProcess: TLS servers created afterwards send no session tickets", "[unit]") {
-  REQUIRE(c8s::crypto::PrepareGrpcProcess().ok());
+  REQUIRE(PrepareGrpcProcess().ok());
   // gRPC builds its SSL_CTX the same way, out of our reach; OpenSSL's default is 2 tickets.
   std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> ctx(SSL_CTX_new(TLS_server_method()),
                                                         SSL_CTX_free);
   REQUIRE(ctx != nullptr);
   CHECK(SSL_CTX_get_num_tickets(ctx.get()) == 0);
 }
+
+}  // namespace c8s::crypto

@@ -15,7 +15,6 @@ absl::Status RestrictToTls13(SSL_CTX* ctx) {
   }
   // No resumption: every c8s connection is a fresh, fully verified handshake, and a TLS 1.3
   // ticket costs the server a session re-encode (with the peer certificate) per connection.
-  SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
   if (SSL_CTX_set_num_tickets(ctx, 0) != 1) return OpenSslError("disable TLS 1.3 tickets");
   return absl::OkStatus();
 }
