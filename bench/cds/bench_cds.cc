@@ -5,9 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
-#include <thread>
-
+#include "lib/base/child_process.h"
 #include "lib/base/fd.h"
 #include "lib/base/status.h"
 #include "lib/base/strings.h"
@@ -21,19 +19,6 @@ std::string SelfDir() {
   ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
   std::string path(buf, n > 0 ? static_cast<size_t>(n) : 0);
   return path.substr(0, path.rfind('/'));
-}
-
-absl::StatusOr<int> WaitPortFile(const std::string& path, pid_t pid) {
-  for (int i = 0; i < 600; ++i) {
-    absl::StatusOr<std::string> p = ReadFile(path);
-    if (p.ok() && !p->empty()) return std::stoi(*p);
-    int status = 0;
-    if (::waitpid(pid, &status, WNOHANG) == pid) {
-      return absl::InternalError("c8s-cds exited during start (see its log above)");
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return absl::DeadlineExceededError("c8s-cds did not write " + path);
 }
 
 }  // namespace
@@ -71,24 +56,14 @@ absl::StatusOr<CdsProcess> StartCds(const std::string& dir, const std::string& s
                                    "--log-level",
                                    "error"};
   args.insert(args.end(), extra.begin(), extra.end());
-  p.pid = ::fork();
-  if (p.pid == 0) {
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execv(bin.c_str(), argv.data());
-    _exit(127);
-  }
-  ASSIGN_OR_RETURN(p.grpc_port, WaitPortFile(dir + "/grpc.port", p.pid));
-  ASSIGN_OR_RETURN(p.http_port, WaitPortFile(dir + "/http.port", p.pid));
+  ASSIGN_OR_RETURN(p.pid, SpawnChild(std::move(args)));
+  ASSIGN_OR_RETURN(p.grpc_port, Annotate(WaitForPortFile(dir + "/grpc.port", p.pid), bin));
+  ASSIGN_OR_RETURN(p.http_port, Annotate(WaitForPortFile(dir + "/http.port", p.pid), bin));
   return p;
 }
 
 void StopCds(CdsProcess& cds) {
-  if (cds.pid <= 0) return;
-  ::kill(cds.pid, SIGTERM);
-  int status = 0;
-  ::waitpid(cds.pid, &status, 0);
+  StopChild(cds.pid);
   cds.pid = -1;
 }
 

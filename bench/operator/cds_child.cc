@@ -1,19 +1,14 @@
 #include "bench/operator/cds_child.h"
 
 #include <grpcpp/grpcpp.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <thread>
 
 #include "c8s/cds/v1/cds.grpc.pb.h"
-#include "lib/base/fd.h"
+#include "lib/base/child_process.h"
 #include "lib/base/status.h"
 #include "lib/base/strings.h"
 #include "lib/crypto/grpc_tls.h"
 #include "lib/crypto/x509.h"
+#include "test/support/bootstrap_verifier.h"
 
 namespace c8s::bench {
 namespace {
@@ -22,20 +17,13 @@ namespace v1 = ::c8s::cds::v1;
 
 // The benchmark bootstraps like an owner: the CA comes from GetAttestation of a CDS it
 // started itself (simulated evidence); the operator then pins it.
-class AnyServer : public crypto::PeerVerifier {
- public:
-  absl::StatusOr<crypto::VerifiedPeer> Verify(const std::vector<Bytes>& chain) const override {
-    if (chain.empty()) return absl::UnauthenticatedError("no server certificate");
-    ASSIGN_OR_RETURN(crypto::Certificate leaf, crypto::Certificate::FromDer(chain[0]));
-    return crypto::VerifiedPeer{leaf, {leaf}, "", {}};
-  }
-};
-
 std::shared_ptr<grpc::Channel> Channel(const std::string& address) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(64 << 20);
   return grpc::CreateCustomChannel(
-      address, crypto::MakeGrpcChannelCredentials(std::nullopt, std::make_shared<AnyServer>()),
+      address,
+      crypto::MakeGrpcChannelCredentials(std::nullopt,
+                                         std::make_shared<c8s::testing::BootstrapVerifier>()),
       args);
 }
 
@@ -44,29 +32,14 @@ std::shared_ptr<grpc::Channel> Channel(const std::string& address) {
 absl::StatusOr<std::unique_ptr<CdsChild>> CdsChild::Start(const std::string& binary,
                                                           const std::string& dir) {
   std::string port_file = dir + "/cds-port";
-  pid_t pid = fork();
-  if (pid == 0) {
-    prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive the benchmark
-    execl(binary.c_str(), binary.c_str(), "--listen", "127.0.0.1:0", "--state-dir",
-          (dir + "/cds").c_str(), "--simulate-own-evidence", "--port-file", port_file.c_str(),
-          "--log-level", "error", static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  if (pid < 0) return absl::InternalError("fork failed");
-  for (int i = 0; i < 800; ++i) {
-    absl::StatusOr<std::string> p = ReadFile(port_file);
-    if (p.ok() && !p->empty()) {
-      return std::unique_ptr<CdsChild>(new CdsChild(pid, std::stoi(*p)));
-    }
-    int status;
-    if (waitpid(pid, &status, WNOHANG) == pid) {
-      return absl::UnavailableError(StrCat(binary, " exited with status ", status));
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(25));
-  }
-  kill(pid, SIGKILL);
-  waitpid(pid, nullptr, 0);
-  return absl::DeadlineExceededError(StrCat(binary, " did not start within 20 s"));
+  ChildOptions never_outlive_the_benchmark;
+  never_outlive_the_benchmark.die_with_parent = true;
+  ASSIGN_OR_RETURN(pid_t pid, SpawnChild({binary, "--listen", "127.0.0.1:0", "--state-dir",
+                                          dir + "/cds", "--simulate-own-evidence", "--port-file",
+                                          port_file, "--log-level", "error"},
+                                         never_outlive_the_benchmark));
+  ASSIGN_OR_RETURN(int port, Annotate(WaitForPortFile(port_file, pid, absl::Seconds(20)), binary));
+  return std::unique_ptr<CdsChild>(new CdsChild(pid, port));
 }
 
 CdsChild::~CdsChild() { Stop(); }
@@ -99,13 +72,9 @@ absl::StatusOr<std::string> CdsChild::Pending(const std::string& hash) const {
 
 double CdsChild::Stop() {
   if (pid_ <= 0) return 0;
-  kill(pid_, SIGTERM);
-  int status = 0;
-  struct rusage ru {};
-  wait4(pid_, &status, 0, &ru);
+  double cpu = StopChild(pid_).cpu_seconds;
   pid_ = -1;
-  return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec +
-         ru.ru_stime.tv_usec / 1e6;
+  return cpu;
 }
 
 }  // namespace c8s::bench

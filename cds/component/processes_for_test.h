@@ -2,9 +2,7 @@
 // them (bootstrap channels, evidence in protobuf form, the claim over the wire).
 #pragma once
 
-#include <fcntl.h>
 #include <grpcpp/grpcpp.h>
-#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,9 +15,11 @@
 
 #include "c8s/cds/v1/cds.grpc.pb.h"
 #include "cds/testing_for_test.h"
+#include "lib/base/child_process.h"
 #include "lib/base/fd.h"
 #include "lib/base/status.h"
 #include "lib/crypto/grpc_tls.h"
+#include "test/support/bootstrap_verifier.h"
 #include "test/support/test_env.h"
 
 namespace c8s::cds::testing {
@@ -27,24 +27,14 @@ namespace c8s::cds::testing {
 namespace v1 = ::c8s::cds::v1;
 
 // Bootstrap only: the server is checked afterwards by what it signs (history, bundles).
-class AnyServer : public crypto::PeerVerifier {
- public:
-  absl::StatusOr<crypto::VerifiedPeer> Verify(const std::vector<Bytes>& chain) const override {
-    if (chain.empty()) return absl::UnauthenticatedError("no server certificate");
-    ASSIGN_OR_RETURN(crypto::Certificate leaf, crypto::Certificate::FromDer(chain[0]));
-    return crypto::VerifiedPeer{leaf, {leaf}, "", {}};
-  }
-};
+using AnyServer = c8s::testing::BootstrapVerifier;
 
-// Waits until `path` holds a port number (the process wrote it after binding).
+// Waits until `path` holds a port number (the process wrote it after binding); 0 if the
+// process exited first or wrote nothing within 20 s.
 inline int WaitForPortFile(const std::string& path, pid_t pid) {
-  for (int i = 0; i < 400; ++i) {
-    auto p = ReadFile(path);
-    if (p.ok() && !p->empty()) return std::stoi(*p);
-    if (waitpid(pid, nullptr, WNOHANG) == pid) return 0;  // it exited
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return 0;
+  absl::StatusOr<int> port = c8s::WaitForPortFile(path, pid, absl::Seconds(20));
+  UNSCOPED_INFO(port.status());
+  return port.value_or(0);
 }
 
 // The c8s-cds command line of CdsProcess: loopback ephemeral ports written to
@@ -73,19 +63,11 @@ inline std::vector<std::string> CdsArgs(const std::string& state_dir,
 
 // Forks and execs `args`; with `stderr_path`, the child's stderr goes to that file.
 inline pid_t Spawn(std::vector<std::string> args, const std::string& stderr_path = "") {
-  pid_t pid = fork();
-  if (pid == 0) {
-    if (!stderr_path.empty()) {
-      int fd = ::open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      if (fd >= 0) ::dup2(fd, STDERR_FILENO);
-    }
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  return pid;
+  ChildOptions io;
+  io.stderr_path = stderr_path;
+  absl::StatusOr<pid_t> pid = SpawnChild(std::move(args), io);
+  REQUIRE(pid.ok());
+  return *pid;
 }
 
 // One c8s-cds process with its state in `state_dir`, gRPC and HTTPS on ephemeral loopback
@@ -113,10 +95,7 @@ class CdsProcess {
 
   // Sends `signal` and reaps the process.
   void Kill(int signal) {
-    if (pid_ <= 0) return;
-    ::kill(pid_, signal);
-    int status = 0;
-    waitpid(pid_, &status, 0);
+    StopChild(pid_, signal);
     pid_ = -1;
   }
   int port() const { return port_; }
@@ -150,8 +129,7 @@ inline CdsExit RunCdsToExit(const std::string& state_dir, const std::vector<std:
   int status = 0;
   while (waitpid(pid, &status, WNOHANG) == 0) {
     if (std::chrono::steady_clock::now() > deadline) {
-      ::kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
+      StopChild(pid, SIGKILL);
       out.log = ReadFile(log_path).value_or("");
       return out;
     }

@@ -1,15 +1,11 @@
 #include "client/component/processes.h"
 
-#include <fcntl.h>
-#include <signal.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch_test_macros.hpp>
-#include <chrono>
-#include <thread>
 
+#include "lib/base/child_process.h"
 #include "lib/base/fd.h"
 #include "test/support/test_env.h"
 
@@ -20,17 +16,6 @@ std::string SimulatedMeasurementHex() {
   for (int i = 0; i < 48; ++i) s += "5a";
   return s;
 }
-
-namespace {
-
-std::vector<char*> Argv(std::vector<std::string>& args) {
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  return argv;
-}
-
-}  // namespace
 
 CdsProcess::CdsProcess(std::string dir, std::vector<std::string> extra) : dir_(std::move(dir)) {
   ::mkdir(dir_.c_str(), 0700);
@@ -52,35 +37,22 @@ CdsProcess::CdsProcess(std::string dir, std::vector<std::string> extra) : dir_(s
                                    "--log-level",
                                    "warn"};
   args.insert(args.end(), extra.begin(), extra.end());
-  pid_ = ::fork();
-  if (pid_ == 0) {
-    int log = ::open((dir_ + "/cds.log").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (log >= 0) ::dup2(log, 2);
-    std::vector<char*> argv = Argv(args);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
+  ChildOptions io;
+  io.stderr_path = dir_ + "/cds.log";
+  io.append = true;
+  absl::StatusOr<pid_t> pid = SpawnChild(std::move(args), io);
+  REQUIRE(pid.ok());
+  pid_ = *pid;
+  absl::StatusOr<int> port = WaitForPortFile(port_file, pid_);
+  if (!port.ok()) {
+    pid_ = -1;  // gone: WaitForPortFile reaps a child that failed to start
+    FAIL(port.status() << "; its log: " << ReadFile(dir_ + "/cds.log").value_or(""));
   }
-  for (int i = 0; i < 600 && port_ == 0; ++i) {
-    auto p = ReadFile(port_file);
-    if (p.ok() && !p->empty()) {
-      port_ = std::stoi(*p);
-    } else {
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        FAIL("c8s-cds exited early: " << ReadFile(dir_ + "/cds.log").value_or(""));
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-  }
-  REQUIRE(port_ != 0);
+  port_ = *port;
 }
 
 void CdsProcess::Stop() {
-  if (pid_ <= 0) return;
-  ::kill(pid_, SIGTERM);
-  int status = 0;
-  ::waitpid(pid_, &status, 0);
+  StopChild(pid_);
   pid_ = -1;
 }
 
@@ -92,19 +64,11 @@ Ctl RunCtl(const std::vector<std::string>& args_in, const std::string& stdin_tex
   REQUIRE(WriteFile(in, stdin_text).ok());
   std::vector<std::string> args = {BinaryPath("bin/c8sctl")};
   args.insert(args.end(), args_in.begin(), args_in.end());
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    int fds[3] = {::open(in.c_str(), O_RDONLY), ::open(out.c_str(), O_WRONLY | O_CREAT, 0644),
-                  ::open(err.c_str(), O_WRONLY | O_CREAT, 0644)};
-    for (int i = 0; i < 3; ++i) ::dup2(fds[i], i);
-    std::vector<char*> argv = Argv(args);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
+  absl::StatusOr<pid_t> pid = SpawnChild(std::move(args), {in, out, err});
+  REQUIRE(pid.ok());
+  ChildExit exit = StopChild(*pid, 0);
   Ctl r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.code = exit.ExitCode();
   r.out = ReadFile(out).value_or("");
   r.err = ReadFile(err).value_or("");
   return r;

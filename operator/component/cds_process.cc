@@ -1,23 +1,20 @@
 #include "operator/component/cds_process.h"
 
 #include <grpcpp/grpcpp.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <catch2/catch_test_macros.hpp>
 #include <filesystem>
 #include <sstream>
-#include <thread>
 
 #include "c8s/cds/v1/cds.grpc.pb.h"
+#include "lib/base/child_process.h"
 #include "lib/base/fd.h"
 #include "lib/base/status.h"
 #include "lib/base/strings.h"
 #include "lib/crypto/grpc_tls.h"
 #include "lib/crypto/x509.h"
 #include "lib/manifest/approval.h"
+#include "test/support/bootstrap_verifier.h"
 #include "test/support/test_env.h"
 
 namespace c8s::op::testing {
@@ -27,18 +24,14 @@ namespace v1 = ::c8s::cds::v1;
 
 // The test is the owner here and bootstraps its trust from GetAttestation's CA (what
 // `c8sctl verify` would check against evidence first); afterwards everything is signed.
-class AnyServer : public crypto::PeerVerifier {
- public:
-  absl::StatusOr<crypto::VerifiedPeer> Verify(const std::vector<Bytes>& chain) const override {
-    if (chain.empty()) return absl::UnauthenticatedError("no server certificate");
-    ASSIGN_OR_RETURN(crypto::Certificate leaf, crypto::Certificate::FromDer(chain[0]));
-    return crypto::VerifiedPeer{leaf, {leaf}, "", {}};
-  }
-};
+std::shared_ptr<grpc::Channel> BootstrapChannel(const std::string& address) {
+  return grpc::CreateChannel(
+      address, crypto::MakeGrpcChannelCredentials(
+                   std::nullopt, std::make_shared<c8s::testing::BootstrapVerifier>()));
+}
 
 std::unique_ptr<v1::Manifest::Stub> ManifestStub(const std::string& address) {
-  return v1::Manifest::NewStub(grpc::CreateChannel(
-      address, crypto::MakeGrpcChannelCredentials(std::nullopt, std::make_shared<AnyServer>())));
+  return v1::Manifest::NewStub(BootstrapChannel(address));
 }
 
 absl::Status ToAbsl(const grpc::Status& s) {
@@ -61,49 +54,33 @@ void CdsProcess::Start() {
   REQUIRE(pid_ <= 0);
   std::string port_file = dir_ + "/port";
   std::filesystem::remove(port_file);
-  std::string listen = StrCat("127.0.0.1:", port_);
-  pid_ = fork();
-  if (pid_ == 0) {
-    prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive the test (it holds our stdout)
-    std::string bin = c8s::testing::BinaryPath("bin/c8s-cds");
-    execl(bin.c_str(), bin.c_str(), "--listen", listen.c_str(), "--state-dir",
-          (dir_ + "/state").c_str(), "--simulate-own-evidence", "--port-file", port_file.c_str(),
-          "--log-level", "warn", static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  REQUIRE(pid_ > 0);
-  int bound = 0;
-  for (int i = 0; i < 400 && bound == 0; ++i) {
-    auto p = ReadFile(port_file);
-    if (p.ok() && !p->empty()) {
-      bound = std::stoi(*p);
-    } else {
-      std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    }
-  }
-  REQUIRE(bound != 0);
-  port_ = bound;
+  ChildOptions never_outlive_the_test;  // it holds our stdout
+  never_outlive_the_test.die_with_parent = true;
+  absl::StatusOr<pid_t> pid =
+      SpawnChild({c8s::testing::BinaryPath("bin/c8s-cds"), "--listen", StrCat("127.0.0.1:", port_),
+                  "--state-dir", dir_ + "/state", "--simulate-own-evidence", "--port-file",
+                  port_file, "--log-level", "warn"},
+                 never_outlive_the_test);
+  REQUIRE(pid.ok());
+  pid_ = *pid;
+  absl::StatusOr<int> bound = WaitForPortFile(port_file, pid_, absl::Seconds(10));
+  INFO(bound.status());
+  REQUIRE(bound.ok());
+  port_ = *bound;
 }
 
 void CdsProcess::Kill() {
-  if (pid_ <= 0) return;
-  kill(pid_, SIGKILL);
-  int status = 0;
-  waitpid(pid_, &status, 0);
+  StopChild(pid_, SIGKILL);
   pid_ = -1;
 }
 
 void CdsProcess::Stop() {
-  if (pid_ <= 0) return;
-  kill(pid_, SIGTERM);
-  int status = 0;
-  waitpid(pid_, &status, 0);
+  StopChild(pid_, SIGTERM);
   pid_ = -1;
 }
 
 std::string CdsProcess::CaPem() {
-  auto stub = v1::Attestation::NewStub(grpc::CreateChannel(
-      address(), crypto::MakeGrpcChannelCredentials(std::nullopt, std::make_shared<AnyServer>())));
+  auto stub = v1::Attestation::NewStub(BootstrapChannel(address()));
   grpc::ClientContext ctx;
   v1::GetAttestationRequest req;
   req.set_nonce(std::string(32, 'n'));

@@ -1,7 +1,6 @@
 #include "operator/component/operator_env.h"
 
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -9,6 +8,7 @@
 #include <catch2/catch_test_macros.hpp>
 
 #include "absl/time/clock.h"
+#include "lib/base/child_process.h"
 #include "lib/base/fd.h"
 #include "lib/kube/errors.h"
 #include "lib/kube/json_util.h"
@@ -148,16 +148,11 @@ pid_t OperatorEnv::StartOperatorProcess(const std::vector<std::string>& extra) {
                                    "--log-level",
                                    "info"};
   args.insert(args.end(), extra.begin(), extra.end());
-  pid_t pid = fork();
-  if (pid == 0) {
-    prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive the test (it holds our stdout)
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(bin.c_str(), argv.data());
-    _exit(127);
-  }
-  REQUIRE(pid > 0);
+  ChildOptions never_outlive_the_test;  // it holds our stdout
+  never_outlive_the_test.die_with_parent = true;
+  absl::StatusOr<pid_t> spawned = SpawnChild(std::move(args), never_outlive_the_test);
+  REQUIRE(spawned.ok());
+  pid_t pid = *spawned;
   children_.push_back(pid);
   return pid;
 }

@@ -21,6 +21,7 @@
 #include "lib/ttrpc/unix_socket.h"
 #include "node-agent/agent/component/processes_for_test.h"
 #include "test/nri/runtime_driver.h"
+#include "test/support/bootstrap_verifier.h"
 
 namespace c8s::agent {
 namespace {
@@ -37,14 +38,7 @@ constexpr char kNginx[] =
     "nginx@sha256:6515f83e7ba5810842059cf6b2b7279a3073b9d141623e62cc825050025113e0";
 
 // The test's own channel for claiming; the agent attests the CDS itself.
-class AnyServer : public crypto::PeerVerifier {
- public:
-  absl::StatusOr<crypto::VerifiedPeer> Verify(const std::vector<Bytes>& chain) const override {
-    if (chain.empty()) return absl::UnauthenticatedError("no server certificate");
-    ASSIGN_OR_RETURN(crypto::Certificate leaf, crypto::Certificate::FromDer(chain[0]));
-    return crypto::VerifiedPeer{leaf, {leaf}, "", {}};
-  }
-};
+using AnyServer = c8s::testing::BootstrapVerifier;
 
 // example.json with the node role accepting the simulated platform (measurement 0x5a * 48).
 manifest::Manifest NodeManifest() {

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "lib/base/child_process.h"
 #include "lib/base/fd.h"
 #include "test/support/test_env.h"
 
@@ -24,25 +25,16 @@ class Process {
  public:
   // Starts `argv` with stdout and stderr appended to `log`.
   Process(std::vector<std::string> argv, std::string log) : log_(std::move(log)) {
-    pid_ = ::fork();
-    REQUIRE(pid_ >= 0);
-    if (pid_ == 0) {
-      int fd = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-      ::dup2(fd, 1);
-      ::dup2(fd, 2);
-      std::vector<char*> args;
-      for (std::string& a : argv) args.push_back(a.data());
-      args.push_back(nullptr);
-      ::execv(args[0], args.data());
-      _exit(127);
-    }
+    ChildOptions io;
+    io.stdout_path = io.stderr_path = log_;
+    io.append = true;
+    absl::StatusOr<pid_t> pid = SpawnChild(std::move(argv), io);
+    REQUIRE(pid.ok());
+    pid_ = *pid;
   }
   ~Process() { Stop(); }
   void Stop() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGTERM);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
+    StopChild(pid_);
     pid_ = -1;
   }
   bool Running() { return pid_ > 0 && ::waitpid(pid_, nullptr, WNOHANG) == 0; }
