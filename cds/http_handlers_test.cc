@@ -95,7 +95,7 @@ TEST_CASE("http: the served manifest hashes to its history entry; a sealed CDS s
   CHECK(doc["manifestHash"] == crypto::Sha256Prefixed(AsBytes(canonical)));
   auto entry = manifest::ParseSignedHistoryEntryJson(doc["entry"]);
   REQUIRE(entry.ok());
-  CHECK(entry->entry.manifest_hash == doc["manifestHash"]);
+  CHECK(entry->entry.manifest_hash == doc["manifestHash"].get<std::string>());
   CHECK(manifest::VerifyHistoryEntrySignature(*entry, *w.cds->ca_certificate().GetPublicKey())
             .ok());
   auto history = manifest::ParseHistory(HandleCdsGet(*rt.rt, o, "/v1/manifest/history", {}).body);

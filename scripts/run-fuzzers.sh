@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs every libFuzzer target in BUILD/fuzz for SECONDS each, two at a time, starting from the
 # checked-in seed corpus fuzz/corpus/<name>/ (copied, so new inputs never dirty the tree).
-# Any crash, leak or timeout fails the run and leaves the reproducer in build-fuzz/artifacts/.
+# Any crash, leak or timeout fails the run and leaves the reproducer in BUILD/artifacts/.
 set -euo pipefail
-build=${1:-build-fuzz}
+build=${1:-build-sanitize}
 seconds=${2:-20}
 work=$build/fuzz-work
 artifacts=$build/artifacts

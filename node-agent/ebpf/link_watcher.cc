@@ -37,7 +37,12 @@ bool LinkWatcher::Drain() {
       return rescan;  // EAGAIN: drained
     }
     int len = static_cast<int>(n);
+    // NLMSG_OK compares the u32 nlmsg_len with the int length netlink(7) prescribes; clang
+    // reports that inside the macro, gcc does not.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wsign-compare"
     for (auto* h = reinterpret_cast<nlmsghdr*>(buf); NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+#pragma GCC diagnostic pop
       switch (h->nlmsg_type) {
         case RTM_NEWLINK:
         case RTM_DELLINK:
