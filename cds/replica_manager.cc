@@ -7,22 +7,12 @@
 #include "lib/base/log.h"
 #include "lib/base/status.h"
 #include "lib/base/strings.h"
+#include "lib/crypto/any_certificate.h"
 #include "lib/crypto/hash.h"
 #include "lib/manifest/history.h"
 
 namespace c8s::cds {
 namespace {
-
-// Replica connections are authenticated by the evidence bound to their exporter, not by
-// certificates: any certificate is accepted, the hello decides.
-class AnyCertificate : public crypto::PeerVerifier {
- public:
-  absl::StatusOr<crypto::VerifiedPeer> Verify(const std::vector<Bytes>& chain) const override {
-    if (chain.empty()) return absl::UnauthenticatedError("no certificate");
-    ASSIGN_OR_RETURN(crypto::Certificate leaf, crypto::Certificate::FromDer(chain[0]));
-    return crypto::VerifiedPeer{leaf, {leaf}, "", {}};
-  }
-};
 
 absl::Status FromJsonStatus(const nlohmann::json& r) {
   int code = r.value("code", 2);
@@ -53,7 +43,7 @@ ReplicaManager::ReplicaManager(CdsRuntime* rt, ReplicaOptions options)
     : rt_(rt), options_(std::move(options)), local_(rt) {}
 
 absl::StatusOr<std::unique_ptr<ReplicaManager>> ReplicaManager::Start(CdsRuntime* rt,
-                                                                     ReplicaOptions options) {
+                                                                      ReplicaOptions options) {
   if (options.id.empty()) return absl::InvalidArgumentError("replica: an id is required");
   if (rt->config().evidence == nullptr) {
     return absl::FailedPreconditionError(
@@ -75,15 +65,17 @@ absl::Status ReplicaManager::Init() {
   attest::ReportData probe = attest::ReplicaRoleBinding(crypto::RandomBytes(32));
   ASSIGN_OR_RETURN(OwnEvidenceResult own, rt_->config().evidence->Get(probe));
   check_.now = absl::Now();
-  absl::StatusOr<attest::Claims> claims = VerifyPodEvidence(
-      own.evidence, own.image_digest, own.pod_ref, probe, nullptr, "", check_);
+  absl::StatusOr<attest::Claims> claims =
+      VerifyPodEvidence(own.evidence, own.image_digest, own.pod_ref, probe, nullptr, "", check_);
   if (!claims.ok()) {
     return Annotate(claims.status(), "this CDS cannot verify its own evidence (simulated roots?)");
   }
   own_claims_ = std::move(*claims);
   own_image_ = own.image_digest;
   ASSIGN_OR_RETURN(crypto::TlsIdentity id, ServingIdentity(nullptr, {}));
-  auto any = std::make_shared<AnyCertificate>();
+  // Replica connections are authenticated by the evidence bound to their exporter, not by
+  // certificates: the hello decides.
+  auto any = std::make_shared<crypto::AnyCertificateVerifier>();
   ASSIGN_OR_RETURN(server_ctx_, crypto::CreateServerContext({id, any, true}));
   ASSIGN_OR_RETURN(client_ctx_, crypto::CreateClientContext({id, any}));
   ASSIGN_OR_RETURN(listener_, ListenTcp(options_.listen, &port_));
@@ -126,9 +118,8 @@ void ReplicaManager::OnOpen() {
   if (cds == nullptr) return;
   cds->SetStateListener([this](const Bytes& blob) {
     std::shared_ptr<Cds> c = rt_->cds();
-    Broadcast({{"type", "state"},
-               {"version", c ? c->state_version() : 0},
-               {"blob", Base64Encode(blob)}});
+    Broadcast(
+        {{"type", "state"}, {"version", c ? c->state_version() : 0}, {"blob", Base64Encode(blob)}});
   });
   cds->SetIssuedListener([this](const IssuedRecord& r) {
     Broadcast({{"type", "issued"}, {"record", ToJson(r)}});
@@ -307,9 +298,9 @@ nlohmann::json ReplicaManager::ExecuteWrite(const nlohmann::json& f) {
     return r;
   }
   absl::StatusOr<Activation> a =
-      op == "claim" ? local_.Claim(f.value("manifest", std::string()),
-                                   f.value("statement", std::string()),
-                                   f.value("owner", std::string()), sig)
+      op == "claim"
+          ? local_.Claim(f.value("manifest", std::string()), f.value("statement", std::string()),
+                         f.value("owner", std::string()), sig)
       : op == "approve"
           ? local_.Approve(f.value("statement", std::string()), f.value("owner", std::string()),
                            sig)
@@ -335,8 +326,8 @@ absl::StatusOr<Proposal> ReplicaManager::Propose(std::string_view manifest_json)
 }
 
 absl::StatusOr<Activation> ReplicaManager::Claim(std::string_view manifest_json,
-                                                 std::string_view statement,
-                                                 std::string_view owner, ByteSpan signature) {
+                                                 std::string_view statement, std::string_view owner,
+                                                 ByteSpan signature) {
   if (IsLeader()) return local_.Claim(manifest_json, statement, owner, signature);
   ASSIGN_OR_RETURN(nlohmann::json r, Forward({{"op", "claim"},
                                               {"manifest", std::string(manifest_json)},

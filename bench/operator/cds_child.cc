@@ -6,9 +6,9 @@
 #include "lib/base/child_process.h"
 #include "lib/base/status.h"
 #include "lib/base/strings.h"
+#include "lib/crypto/any_certificate.h"
 #include "lib/crypto/grpc_tls.h"
 #include "lib/crypto/x509.h"
-#include "test/support/bootstrap_verifier.h"
 
 namespace c8s::bench {
 namespace {
@@ -23,7 +23,7 @@ std::shared_ptr<grpc::Channel> Channel(const std::string& address) {
   return grpc::CreateCustomChannel(
       address,
       crypto::MakeGrpcChannelCredentials(std::nullopt,
-                                         std::make_shared<c8s::testing::BootstrapVerifier>()),
+                                         std::make_shared<crypto::AnyCertificateVerifier>()),
       args);
 }
 

@@ -18,8 +18,8 @@
 #include "lib/base/child_process.h"
 #include "lib/base/fd.h"
 #include "lib/base/status.h"
+#include "lib/crypto/any_certificate.h"
 #include "lib/crypto/grpc_tls.h"
-#include "test/support/bootstrap_verifier.h"
 #include "test/support/test_env.h"
 
 namespace c8s::cds::testing {
@@ -27,7 +27,7 @@ namespace c8s::cds::testing {
 namespace v1 = ::c8s::cds::v1;
 
 // Bootstrap only: the server is checked afterwards by what it signs (history, bundles).
-using AnyServer = c8s::testing::BootstrapVerifier;
+using AnyServer = crypto::AnyCertificateVerifier;
 
 // Waits until `path` holds a port number (the process wrote it after binding); 0 if the
 // process exited first or wrote nothing within 20 s.

@@ -11,10 +11,10 @@
 #include "lib/base/fd.h"
 #include "lib/base/status.h"
 #include "lib/base/strings.h"
+#include "lib/crypto/any_certificate.h"
 #include "lib/crypto/grpc_tls.h"
 #include "lib/crypto/x509.h"
 #include "lib/manifest/approval.h"
-#include "test/support/bootstrap_verifier.h"
 #include "test/support/test_env.h"
 
 namespace c8s::op::testing {
@@ -25,9 +25,9 @@ namespace v1 = ::c8s::cds::v1;
 // The test is the owner here and bootstraps its trust from GetAttestation's CA (what
 // `c8sctl verify` would check against evidence first); afterwards everything is signed.
 std::shared_ptr<grpc::Channel> BootstrapChannel(const std::string& address) {
-  return grpc::CreateChannel(
-      address, crypto::MakeGrpcChannelCredentials(
-                   std::nullopt, std::make_shared<c8s::testing::BootstrapVerifier>()));
+  return grpc::CreateChannel(address,
+                             crypto::MakeGrpcChannelCredentials(
+                                 std::nullopt, std::make_shared<crypto::AnyCertificateVerifier>()));
 }
 
 std::unique_ptr<v1::Manifest::Stub> ManifestStub(const std::string& address) {

@@ -14,6 +14,7 @@
 #include "c8s/cds/v1/cds.grpc.pb.h"
 #include "lib/attest/simulated_snp.h"
 #include "lib/base/status.h"
+#include "lib/crypto/any_certificate.h"
 #include "lib/crypto/grpc_tls.h"
 #include "lib/manifest/approval.h"
 #include "lib/manifest/fixtures_for_test.h"
@@ -21,7 +22,6 @@
 #include "lib/ttrpc/unix_socket.h"
 #include "node-agent/agent/component/processes_for_test.h"
 #include "test/nri/runtime_driver.h"
-#include "test/support/bootstrap_verifier.h"
 
 namespace c8s::agent {
 namespace {
@@ -38,7 +38,7 @@ constexpr char kNginx[] =
     "nginx@sha256:6515f83e7ba5810842059cf6b2b7279a3073b9d141623e62cc825050025113e0";
 
 // The test's own channel for claiming; the agent attests the CDS itself.
-using AnyServer = c8s::testing::BootstrapVerifier;
+using AnyServer = crypto::AnyCertificateVerifier;
 
 // example.json with the node role accepting the simulated platform (measurement 0x5a * 48).
 manifest::Manifest NodeManifest() {
