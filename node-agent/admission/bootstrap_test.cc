@@ -27,8 +27,12 @@ nlohmann::json Entry(std::string ref, std::string image) {
           {"runtime", Runtime()}};
 }
 
-nlohmann::json Doc(nlohmann::json entries) {
-  return {{"apiVersion", "c8s.dev/bootstrap-allow-list/v1"}, {"entries", std::move(entries)}};
+// The entries as a list, not one json: `json x = {entry}` is an array under gcc but a copy of
+// `entry` under clang.
+nlohmann::json Doc(std::initializer_list<nlohmann::json> entries) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const nlohmann::json& e : entries) list.push_back(e);
+  return {{"apiVersion", "c8s.dev/bootstrap-allow-list/v1"}, {"entries", list}};
 }
 
 std::string Error(const nlohmann::json& doc) {
@@ -99,7 +103,7 @@ TEST_CASE("bootstrap allow-list refuses what it does not understand, naming the 
   CHECK(std::string(embedded.status().message()).find("bootstrap.entries[0].ref") == 0);
   // Text input: duplicate keys and trailing garbage.
   CHECK_FALSE(ParseBootstrapAllowListText(R"({"apiVersion":"a","apiVersion":"b"})").ok());
-  CHECK_FALSE(ParseBootstrapAllowListText(Doc(nlohmann::json::array()).dump() + "x").ok());
+  CHECK_FALSE(ParseBootstrapAllowListText(Doc({}).dump() + "x").ok());
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // lib/kube's client against c8s-kube-local: every verb, typed errors, optimistic concurrency,
 // status subresource and generation, schema validation, cascading deletion and finalizers.
 #include <catch2/catch_test_macros.hpp>
+#include <mutex>
 #include <thread>
 
 #include "lib/kube/component/cluster_fixture.h"
@@ -129,9 +130,9 @@ TEST_CASE("owner references cascade; finalizers hold deletion", "[component]") {
               {"uid", (*owner)["metadata"]["uid"]},
               {"controller", true}};
   json plain = ConfigMap("default", "plain");
-  plain["metadata"]["ownerReferences"] = {ref};
+  plain["metadata"]["ownerReferences"] = json::array({ref});
   json held = ConfigMap("default", "held");
-  held["metadata"]["ownerReferences"] = {ref};
+  held["metadata"]["ownerReferences"] = json::array({ref});
   held["metadata"]["finalizers"] = {"c8s.dev/cleanup"};
   REQUIRE(c.Create(kConfigMaps, "default", plain).ok());
   REQUIRE(c.Create(kConfigMaps, "default", held).ok());
@@ -153,7 +154,7 @@ TEST_CASE("owner references cascade; finalizers hold deletion", "[component]") {
   REQUIRE(owner2.ok());
   json orphan = ConfigMap("default", "orphan");
   ref["uid"] = (*owner2)["metadata"]["uid"];
-  orphan["metadata"]["ownerReferences"] = {ref};
+  orphan["metadata"]["ownerReferences"] = json::array({ref});
   REQUIRE(c.Create(kConfigMaps, "default", orphan).ok());
   REQUIRE(c.Delete(kDeployments, "default", "web", {.propagation_policy = "Orphan"}).ok());
   auto kept = c.Get(kConfigMaps, "default", "orphan");
@@ -166,16 +167,27 @@ TEST_CASE("conflicting writers: every increment lands exactly once", "[component
   REQUIRE(
       f.client->Create(kConfigMaps, "default", ConfigMap("default", "counter", {{"n", "0"}})).ok());
   std::atomic<int> conflicts{0};
+  // Catch2's assertions are not thread-safe: the writers collect what went wrong instead.
+  std::mutex mu;
+  std::vector<std::string> errors;
   auto writer = [&] {
     std::unique_ptr<Client> c = f.NewClient();
     for (int i = 0; i < 25; ++i) {
       while (true) {
         auto cur = c->Get(kConfigMaps, "default", "counter");
-        REQUIRE(cur.ok());
+        if (!cur.ok()) {
+          std::lock_guard lock(mu);
+          errors.push_back("get: " + cur.status().ToString());
+          return;
+        }
         (*cur)["data"]["n"] = std::to_string(std::stoi((*cur)["data"]["n"].get<std::string>()) + 1);
         absl::Status s = c->Update(kConfigMaps, *cur).status();
         if (s.ok()) break;
-        REQUIRE(kube::IsConflict(s));
+        if (!kube::IsConflict(s)) {
+          std::lock_guard lock(mu);
+          errors.push_back("update: " + s.ToString());
+          return;
+        }
         ++conflicts;
       }
     }
@@ -183,6 +195,8 @@ TEST_CASE("conflicting writers: every increment lands exactly once", "[component
   std::thread t1(writer), t2(writer);
   t1.join();
   t2.join();
+  for (const std::string& e : errors) UNSCOPED_INFO(e);
+  REQUIRE(errors.empty());
   auto final_obj = f.client->Get(kConfigMaps, "default", "counter");
   REQUIRE(final_obj.ok());
   CHECK((*final_obj)["data"]["n"] == "50");
