@@ -1,7 +1,6 @@
 #include "bench/cds/bench_cds.h"
 
 #include <httplib.h>
-#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 

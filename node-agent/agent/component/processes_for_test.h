@@ -2,9 +2,7 @@
 // reading the agent's /metrics.
 #pragma once
 
-#include <fcntl.h>
 #include <httplib.h>
-#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
