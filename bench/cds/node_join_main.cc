@@ -17,6 +17,8 @@
 #include "cds/simulated_platform.h"
 #include "lib/base/fd.h"
 #include "lib/base/strings.h"
+#include "lib/crypto/hash.h"
+#include "lib/crypto/p384.h"
 
 namespace {
 
@@ -29,6 +31,28 @@ double P384VerifyPerSecond() {
   Bytes sig = key.Sign(msg).value();
   crypto::PublicKey pub = key.GetPublicKey();
   return bench::Rate(0.5, [&] { return pub.Verify(msg, sig).ok(); });
+}
+
+// The P-384 verify the CDS runs on every report (lib/crypto/p384, key table built once per
+// VCEK chain as the chain cache does), on the same kind of input.
+double C8sP384VerifyPerSecond() {
+  auto key = crypto::PrivateKey::Generate(crypto::KeyType::kP384).value();
+  Bytes msg(672, 0x42);
+  Bytes raw = crypto::EcdsaDerToRaw(key.Sign(msg).value(), 48).value();
+  Bytes spki = key.GetPublicKey().SpkiDer();
+  auto verifying = crypto::P384VerifyingKey::FromUncompressedPoint(
+                       ByteSpan(spki).last(crypto::P384VerifyingKey::kPointSize))
+                       .value();
+  return bench::Rate(0.5, [&] {
+    return verifying
+        .VerifyDigest(crypto::Sha384(msg), ByteSpan(raw).first(48), ByteSpan(raw).last(48))
+        .ok();
+  });
+}
+
+double Median3(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[1];
 }
 
 int Run(int nodes, int parallel) {
@@ -45,6 +69,7 @@ int Run(int nodes, int parallel) {
   // The baseline before, between and after the two phases, median taken: the machine's speed
   // drifts over a run on a shared host.
   std::vector<double> p384_rates = {P384VerifyPerSecond()};
+  std::vector<double> c8s_p384_rates = {C8sP384VerifyPerSecond()};
 
   // `nodes` agent processes, `parallel` at a time, each running `body`; returns the CDS CPU
   // seconds they cost and counts failures.
@@ -79,6 +104,7 @@ int Run(int nodes, int parallel) {
       },
       &wall);
   p384_rates.push_back(P384VerifyPerSecond());
+  c8s_p384_rates.push_back(C8sP384VerifyPerSecond());
   double floor_cpu = agents(
       [&](int) {
         absl::Status st = bench::ConnectAndChallenge(cds->grpc_port, ca);
@@ -88,8 +114,8 @@ int Run(int nodes, int parallel) {
       &floor_wall);
   bench::StopCds(*cds);
   p384_rates.push_back(P384VerifyPerSecond());
-  std::sort(p384_rates.begin(), p384_rates.end());
-  const double p384 = p384_rates[1];
+  c8s_p384_rates.push_back(C8sP384VerifyPerSecond());
+  const double p384 = Median3(p384_rates), c8s_p384 = Median3(c8s_p384_rates);
   double connect_ms = 1000 * floor_cpu / nodes;
   std::printf("%-34s %12s\n", "measure", "value");
   std::printf("%-34s %12d\n", "nodes joined (separate processes)", nodes - failed);
@@ -99,8 +125,10 @@ int Run(int nodes, int parallel) {
   std::printf("%-34s %12.3f\n", "CDS CPU ms per join", 1000 * cpu / nodes);
   std::printf("%-34s %12.0f\n", "P-384 verify per second", p384);
   std::printf("%-34s %12.3f\n", "P-384 verify ms", 1000 / p384);
+  std::printf("%-34s %12.0f\n", "c8s P-384 verify per second", c8s_p384);
   std::printf("%-34s %12s\n", "goal: CDS CPU for 1000 joins", "< 1.5 s");
   std::printf("%-34s %12.2f\n", "join / P-384 verify (goal <= 1.88)", cpu / nodes * p384);
+  std::printf("%-34s %12.2f\n", "join / c8s P-384 verify", cpu / nodes * c8s_p384);
   std::printf("%-34s %12.3f\n", "CDS CPU ms per connect+Challenge", connect_ms);
   std::printf("%-34s %12.3f\n", "floor ms per join (that + P-384)", connect_ms + 1000 / p384);
   // Where the goal stands against what no join can avoid: a fresh process's TLS connection
@@ -116,8 +144,8 @@ int Run(int nodes, int parallel) {
   }
   std::printf(
       "RESULT node-join nodes=%d seconds=%.3f cds_cpu_seconds=%.3f p384_verify_per_s=%.0f "
-      "connect_floor_ms=%.3f\n",
-      nodes, wall, cpu, p384, connect_ms);
+      "connect_floor_ms=%.3f c8s_p384_verify_per_s=%.0f\n",
+      nodes, wall, cpu, p384, connect_ms, c8s_p384);
   return 0;
 }
 

@@ -1,6 +1,7 @@
 #include "lib/attest/snp_chain.h"
 
 #include <dirent.h>
+#include <openssl/core_names.h>
 
 #include <algorithm>
 
@@ -174,6 +175,31 @@ absl::Status CheckCrls(const SnpVerifyOptions& opt, X509* ark, X509* ask, X509* 
                                                        Describe("ARK", ark), " was given"));
 }
 
+// The certificate's P-384 key for lib/crypto/p384, from its affine coordinates (whatever
+// point encoding the certificate used).
+absl::StatusOr<crypto::P384VerifyingKey> VerifyingKeyOf(EVP_PKEY* key, std::string_view what) {
+  BIGNUM* x = nullptr;
+  BIGNUM* y = nullptr;
+  Bytes point(crypto::P384VerifyingKey::kPointSize);
+  point[0] = 0x04;
+  bool ok = EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_EC_PUB_X, &x) == 1 &&
+            EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_EC_PUB_Y, &y) == 1 &&
+            BN_bn2binpad(x, point.data() + 1, 48) == 48 &&
+            BN_bn2binpad(y, point.data() + 49, 48) == 48;
+  BN_free(x);
+  BN_free(y);
+  if (!ok) {
+    crypto::ClearOpenSslErrors();
+    return VerifyError(VerifyErrorKind::kCertificate, StrCat(what, " key has no P-384 point"));
+  }
+  absl::StatusOr<crypto::P384VerifyingKey> verifying = crypto::P384VerifyingKey::FromUncompressedPoint(point);
+  if (!verifying.ok()) {
+    return VerifyError(VerifyErrorKind::kCertificate,
+                       StrCat(what, " key: ", verifying.status().message()));
+  }
+  return verifying;
+}
+
 }  // namespace
 
 Bytes SnpChainCacheKey(const SnpReport& r, const Evidence& ev, const SnpVerifyOptions& opt) {
@@ -259,8 +285,7 @@ absl::StatusOr<std::shared_ptr<const SnpValidatedChain>> BuildSnpChain(
         std::string_view(group) != "secp384r1") {
       return VerifyError(VerifyErrorKind::kCertificate, StrCat(vek_desc, " key is not EC P-384"));
     }
-    EVP_PKEY_up_ref(k);
-    chain->vek_key.reset(k);
+    ASSIGN_OR_RETURN(chain->vek_key, VerifyingKeyOf(k, vek_desc));
   }
 
   // 2. The ASK/ASVK: subject equal to the VEK issuer; evidence first, never falling back to

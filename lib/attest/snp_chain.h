@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,11 +14,12 @@
 #include "absl/time/time.h"
 #include "lib/attest/snp_certs.h"
 #include "lib/attest/snp_verifier.h"
+#include "lib/crypto/p384.h"
 
 namespace c8s::attest {
 
 struct SnpValidatedChain {
-  crypto::EvpPkeyPtr vek_key;  // P-384 public key of the VCEK/VLEK
+  std::optional<crypto::P384VerifyingKey> vek_key;  // of the VCEK/VLEK, with its table
   VekExtensions ext;
   SigningKeyKind kind = SigningKeyKind::kNone;
   SnpProduct product = SnpProduct::kUnknown;  // from the certificates (ARK and VEK agree)

@@ -6,6 +6,7 @@
 #include "lib/attest/verify_error.h"
 #include "lib/base/status.h"
 #include "lib/base/strings.h"
+#include "lib/crypto/hash.h"
 
 namespace c8s::attest {
 namespace {
@@ -76,37 +77,25 @@ absl::Status CheckChipId(const SnpReport& r, const SnpValidatedChain& chain) {
   return absl::OkStatus();
 }
 
-absl::Status CheckSignature(const SnpReport& r, EVP_PKEY* key) {
+absl::Status CheckSignature(const SnpReport& r, const crypto::P384VerifyingKey& key) {
   // r and s are little-endian in 72-byte fields; only the low 48 bytes may be non-zero.
-  for (const auto* part : {&r.signature_r, &r.signature_s}) {
-    if (!std::all_of(part->begin() + 48, part->end(), [](uint8_t b) { return b == 0; })) {
+  Bytes big_endian[2];
+  for (int i = 0; i < 2; ++i) {
+    const auto& part = i == 0 ? r.signature_r : r.signature_s;
+    if (!std::all_of(part.begin() + 48, part.end(), [](uint8_t b) { return b == 0; })) {
       return VerifyError(VerifyErrorKind::kSignature,
-                         StrCat("report signature ", part == &r.signature_r ? "R" : "S",
+                         StrCat("report signature ", i == 0 ? "R" : "S",
                                 " has non-zero bytes above bit 384"));
     }
+    big_endian[i].assign(part.rend() - 48, part.rend());
   }
-  crypto::EcdsaSigPtr sig(ECDSA_SIG_new());
-  BIGNUM* br = BN_lebin2bn(r.signature_r.data(), 48, nullptr);
-  BIGNUM* bs = BN_lebin2bn(r.signature_s.data(), 48, nullptr);
-  if (!sig || !br || !bs || ECDSA_SIG_set0(sig.get(), br, bs) != 1) {
-    BN_free(br);
-    BN_free(bs);
-    return crypto::OpenSslError("report signature");
-  }
-  unsigned char der[160];
-  unsigned char* p = der;
-  int der_len = i2d_ECDSA_SIG(sig.get(), &p);
-  crypto::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
-  if (der_len <= 0 || !ctx ||
-      EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha384(), nullptr, key) != 1) {
-    return crypto::OpenSslError("report signature setup");
-  }
-  ByteSpan msg = r.SignedBytes();
-  if (EVP_DigestVerify(ctx.get(), der, der_len, msg.data(), msg.size()) != 1) {
-    crypto::ClearOpenSslErrors();
+  absl::Status st =
+      key.VerifyDigest(crypto::Sha384(r.SignedBytes()), big_endian[0], big_endian[1]);
+  if (!st.ok()) {
     return VerifyError(VerifyErrorKind::kSignature,
-                       "report signature (ECDSA P-384 over bytes 0x000-0x29f) does not verify "
-                       "with the signing key certificate");
+                       StrCat("report signature (ECDSA P-384 over bytes 0x000-0x29f) does not "
+                              "verify with the signing key certificate: ",
+                              st.message()));
   }
   return absl::OkStatus();
 }
@@ -183,7 +172,7 @@ absl::StatusOr<Claims> VerifySnpReport(const SnpReport& r, const Evidence& evide
   }
   RETURN_IF_ERROR(CheckTcb(r, *chain));
   RETURN_IF_ERROR(CheckChipId(r, *chain));
-  RETURN_IF_ERROR(CheckSignature(r, chain->vek_key.get()));
+  RETURN_IF_ERROR(CheckSignature(r, *chain->vek_key));
   if (opt.expected_report_data &&
       !std::equal(opt.expected_report_data->begin(), opt.expected_report_data->end(),
                   r.report_data.begin(), r.report_data.end())) {
