@@ -130,10 +130,11 @@ int Run(int nodes, int parallel) {
   std::printf("%-34s %12.2f\n", "join / P-384 verify (goal <= 1.88)", cpu / nodes * p384);
   std::printf("%-34s %12.2f\n", "join / c8s P-384 verify", cpu / nodes * c8s_p384);
   std::printf("%-34s %12.3f\n", "CDS CPU ms per connect+Challenge", connect_ms);
-  std::printf("%-34s %12.3f\n", "floor ms per join (that + P-384)", connect_ms + 1000 / p384);
   // Where the goal stands against what no join can avoid: a fresh process's TLS connection
-  // and first call to this gRPC server, plus the one P-384 verify of its report.
-  std::printf("%-34s %12.2f\n", "floor / P-384 verify", (connect_ms + 1000 / p384) * p384 / 1000);
+  // and first call to this gRPC server, plus the one P-384 verify of its report (the CDS's).
+  const double floor_ms = connect_ms + 1000 / c8s_p384;
+  std::printf("%-34s %12.3f\n", "floor ms per join (that + c8s P-384)", floor_ms);
+  std::printf("%-34s %12.2f\n", "floor / P-384 verify", floor_ms * p384 / 1000);
   std::printf("\nin-process cost per join (us, %d joins):\n", 200);
   for (const auto& [step, us] : bench::JoinBreakdown(**sim, 200)) {
     std::printf("  %-44s %8.1f\n", step.c_str(), us);

@@ -63,23 +63,37 @@ Affine ToAffine(const Jacobian& p) {
   return Affine{Mul(p.x, zinv2), Mul(p.y, Mul(zinv2, zinv))};
 }
 
-// P, 3P, ..., (2*kTableSize - 1)P in affine form: one inversion for 2P, one shared by all
+// B, 3B, ..., (2*kTableSize - 1)B in affine form: one inversion for 2B, one shared by all
 // entries (Montgomery's trick).
-KeyTable BuildTable(const Affine& p) {
+std::array<Affine, kTableSize> OddMultiples(const Affine& base) {
   std::array<Jacobian, kTableSize> j;
-  j[0] = Jacobian{p.x, p.y, F.one};
+  j[0] = Jacobian{base.x, base.y, F.one};
   Affine twice = ToAffine(Double(j[0]));
   for (int i = 1; i < kTableSize; ++i) j[i] = AddMixed(j[i - 1], twice);
   std::array<Fe, kTableSize> prefix;  // z_0 * ... * z_i
   prefix[0] = j[0].z;
   for (int i = 1; i < kTableSize; ++i) prefix[i] = Mul(prefix[i - 1], j[i].z);
   Fe inv = MontInverse(prefix[kTableSize - 1], F);
-  KeyTable table;
+  std::array<Affine, kTableSize> out;
   for (int i = kTableSize - 1; i >= 0; --i) {
     Fe zinv = i > 0 ? Mul(inv, prefix[i - 1]) : inv;
     if (i > 0) inv = Mul(inv, j[i].z);
     Fe zinv2 = Sq(zinv);
-    table.odd_multiples[i] = Affine{Mul(j[i].x, zinv2), Mul(j[i].y, Mul(zinv2, zinv))};
+    out[i] = Affine{Mul(j[i].x, zinv2), Mul(j[i].y, Mul(zinv2, zinv))};
+  }
+  return out;
+}
+
+KeyTable BuildTable(const Affine& p) {
+  KeyTable table;
+  Affine base = p;
+  for (int part = 0; part < kParts; ++part) {
+    if (part > 0) {
+      Jacobian shifted{base.x, base.y, F.one};
+      for (int i = 0; i < kPartBits; ++i) shifted = Double(shifted);
+      base = ToAffine(shifted);  // 2^(96 part) P is not the identity: P has prime order n
+    }
+    table.odd_multiples[part] = OddMultiples(base);
   }
   return table;
 }
@@ -89,49 +103,64 @@ const KeyTable& GeneratorTable() {
   return table;
 }
 
-// Width-w NAF (Solinas): digits odd or zero, |d| < 2^(w-1), least significant first.
-constexpr int kMaxDigits = 385;
-int Wnaf(const Fe& k, int8_t (&digits)[kMaxDigits + 1]) {
-  u64 x[kLimbs + 1] = {};
-  std::copy(std::begin(k.v), std::end(k.v), x);
+// Width-w NAF (Solinas) of bits [96 part, 96 part + 96) of k: digits odd or zero,
+// |d| < 2^(w-1), least significant first; returns the number of digits (at most 97).
+constexpr int kMaxDigits = kPartBits + 1;
+int Wnaf(const Fe& k, int part, int8_t (&digits)[kMaxDigits]) {
+  u64 x[3] = {};  // the 96-bit piece and room for the carry of a negative digit
+  const int shift = part * kPartBits;
+  for (int b = 0; b < kPartBits; b += 32) {
+    int at = shift + b;
+    u64 word = (k.v[at / 64] >> (at % 64)) & 0xFFFFFFFF;
+    x[b / 64] |= word << (b % 64);
+  }
   constexpr int kFull = 1 << kWindow, kHalf = 1 << (kWindow - 1);
   int n = 0;
-  auto nonzero = [&] { return std::any_of(std::begin(x), std::end(x), [](u64 l) { return l; }); };
-  while (nonzero()) {
+  while (x[0] != 0 || x[1] != 0 || x[2] != 0) {
     int d = 0;
     if (x[0] & 1) {
       d = static_cast<int>(x[0] & (kFull - 1));
       if (d >= kHalf) d -= kFull;
       // x -= d, keeping x >= 0 (x - d is divisible by 2^w and non-negative).
       u64 delta = static_cast<u64>(d < 0 ? -d : d);
-      for (int i = 0; i <= kLimbs && delta != 0; ++i) {
+      for (int i = 0; i < 3 && delta != 0; ++i) {
         u64 before = x[i];
         x[i] = d < 0 ? before + delta : before - delta;
         delta = d < 0 ? (x[i] < before) : (x[i] > before);
       }
     }
     digits[n++] = static_cast<int8_t>(d);
-    for (int i = 0; i < kLimbs; ++i) x[i] = (x[i] >> 1) | (x[i + 1] << 63);
-    x[kLimbs] >>= 1;
+    x[0] = x[0] >> 1 | x[1] << 63;
+    x[1] = x[1] >> 1 | x[2] << 63;
+    x[2] >>= 1;
   }
   return n;
 }
 
-Affine Pick(const KeyTable& t, int digit) {
-  Affine a = t.odd_multiples[static_cast<size_t>(std::abs(digit) >> 1)];
+Affine Pick(const std::array<Affine, kTableSize>& t, int digit) {
+  Affine a = t[static_cast<size_t>(std::abs(digit) >> 1)];
   if (digit < 0) a.y = Sub(Fe{}, a.y);
   return a;
 }
 
-// Straus-Shamir: one doubling chain shared by both scalars.
+// Straus-Shamir over the eight pieces: one doubling chain of kPartBits + 1 steps.
 Jacobian MulAdd(const Fe& u1, const KeyTable& g, const Fe& u2, const KeyTable& q) {
-  int8_t d1[kMaxDigits + 1] = {}, d2[kMaxDigits + 1] = {};
-  int n = std::max(Wnaf(u1, d1), Wnaf(u2, d2));
+  int8_t digits[2][kParts][kMaxDigits] = {};
+  int n = 0;
+  for (int part = 0; part < kParts; ++part) {
+    n = std::max(n, Wnaf(u1, part, digits[0][part]));
+    n = std::max(n, Wnaf(u2, part, digits[1][part]));
+  }
+  const KeyTable* tables[2] = {&g, &q};
   Jacobian acc;
   for (int i = n - 1; i >= 0; --i) {
     acc = Double(acc);
-    if (d1[i] != 0) acc = AddMixed(acc, Pick(g, d1[i]));
-    if (d2[i] != 0) acc = AddMixed(acc, Pick(q, d2[i]));
+    for (int s = 0; s < 2; ++s) {
+      for (int part = 0; part < kParts; ++part) {
+        int d = digits[s][part][i];
+        if (d != 0) acc = AddMixed(acc, Pick(tables[s]->odd_multiples[part], d));
+      }
+    }
   }
   return acc;
 }

@@ -2,9 +2,10 @@
 //
 // Every node join verifies one P-384 signature: the SEV-SNP report's, made by the chip's
 // VCEK. OpenSSL 3.0 runs P-384 on its generic BIGNUM curve code (~1.3 ms on the CI machine
-// kind); this is a dedicated implementation (6-limb Montgomery arithmetic, Jacobian points,
-// width-7 NAF over precomputed affine tables of G and of the key) that the tests check
-// against OpenSSL. Key, digest and signature are public, so nothing here is constant-time:
+// kind); this is a dedicated implementation that the tests check against OpenSSL: 6-limb
+// Montgomery arithmetic, Jacobian points, and each scalar split into four 96-bit pieces
+// (width-7 NAF) over precomputed affine tables of 2^(96j) G and 2^(96j) Q, so that one
+// verification runs 96 doublings instead of 384. About 0.3 ms here, 5x OpenSSL. Key, digest and signature are public, so nothing here is constant-time:
 // never use it for signing or key agreement.
 //
 //   ASSIGN_OR_RETURN(P384VerifyingKey key, P384VerifyingKey::FromUncompressedPoint(point));
@@ -30,7 +31,8 @@ class P384VerifyingKey {
 
   // A SEC 1 uncompressed point; refuses other encodings, coordinates >= p and points that are
   // not on the curve (the curve has cofactor 1, so that is the whole public-key check).
-  // Builds the key's table (~1/3 of a verification): keep the key when it is reused.
+  // Builds the key's tables (12 KB, ~1.2 ms here: about four verifications), so it pays only
+  // for a key that verifies several times — as a chip's VCEK does, kept in the chain cache.
   static absl::StatusOr<P384VerifyingKey> FromUncompressedPoint(ByteSpan point);
 
   // `r` and `s` are 48-byte big-endian integers; the leftmost 384 bits of `digest` are used
