@@ -89,6 +89,20 @@ constexpr void MulAccumulate(u64 a, u64 b, u64& c0, u64& c1, u64& c2) {
   c1 = static_cast<u64>(low >> 64);
 }
 
+// Moves the column accumulator down one limb once column k is done.
+constexpr void NextColumn(u64& c0, u64& c1, u64& c2) {
+  c0 = c1;
+  c1 = c2;
+  c2 = 0;
+}
+
+// The Montgomery result top:low is below 2m: one conditional subtraction of m.
+constexpr Fe ReduceOnce(const Fe& low, u64 top, const Modulus& M) {
+  Fe reduced;
+  u64 borrow = SubRaw(reduced, low, M.m);
+  return (top != 0 || borrow == 0) ? reduced : low;
+}
+
 // a * b * R^-1 mod m, Montgomery multiplication by product scanning (column by column with a
 // three-word accumulator; Koç, Acar, Kaliski 1996, "FIPS"). It runs about twice as fast as
 // the row-wise form here: gcc keeps the accumulator in registers instead of spilling each
@@ -96,7 +110,7 @@ constexpr void MulAccumulate(u64 a, u64 b, u64& c0, u64& c1, u64& c2) {
 constexpr Fe MontMul(const Fe& a, const Fe& b, const Modulus& M) {
   u64 q[kLimbs] = {};  // the Montgomery quotient digits
   u64 c0 = 0, c1 = 0, c2 = 0;
-  Fe low, reduced;
+  Fe low;
 #pragma GCC unroll 6
   for (int k = 0; k < kLimbs; ++k) {
 #pragma GCC unroll 6
@@ -107,9 +121,7 @@ constexpr Fe MontMul(const Fe& a, const Fe& b, const Modulus& M) {
     MulAccumulate(a.v[k], b.v[0], c0, c1, c2);
     q[k] = c0 * M.m0inv;
     MulAccumulate(q[k], M.m.v[0], c0, c1, c2);  // clears c0
-    c0 = c1;
-    c1 = c2;
-    c2 = 0;
+    NextColumn(c0, c1, c2);
   }
 #pragma GCC unroll 6
   for (int k = kLimbs; k < 2 * kLimbs - 1; ++k) {
@@ -119,13 +131,10 @@ constexpr Fe MontMul(const Fe& a, const Fe& b, const Modulus& M) {
       MulAccumulate(q[i], M.m.v[k - i], c0, c1, c2);
     }
     low.v[k - kLimbs] = c0;
-    c0 = c1;
-    c1 = c2;
-    c2 = 0;
+    NextColumn(c0, c1, c2);
   }
   low.v[kLimbs - 1] = c0;
-  u64 borrow = SubRaw(reduced, low, M.m);
-  return (c1 != 0 || borrow == 0) ? reduced : low;
+  return ReduceOnce(low, c1, M);
 }
 
 // MontMul(a, a): the same columns, each product a_i * a_j (i != j) computed once and doubled,
@@ -133,7 +142,7 @@ constexpr Fe MontMul(const Fe& a, const Fe& b, const Modulus& M) {
 constexpr Fe MontSquare(const Fe& a, const Modulus& M) {
   u64 q[kLimbs] = {};
   u64 c0 = 0, c1 = 0, c2 = 0;
-  Fe low, reduced;
+  Fe low;
 #pragma GCC unroll 11
   for (int k = 0; k < 2 * kLimbs - 1; ++k) {
     const int first = k < kLimbs ? 0 : k - kLimbs + 1;
@@ -157,14 +166,12 @@ constexpr Fe MontSquare(const Fe& a, const Modulus& M) {
     } else {
       low.v[k - kLimbs] = c0;
     }
-    c0 = c1;
-    c1 = c2;
-    c2 = 0;
+    NextColumn(c0, c1, c2);
   }
   low.v[kLimbs - 1] = c0;
-  u64 borrow = SubRaw(reduced, low, M.m);
-  return (c1 != 0 || borrow == 0) ? reduced : low;
+  return ReduceOnce(low, c1, M);
 }
+
 constexpr Fe ToMont(const Fe& a, const Modulus& M) { return MontMul(a, M.r2, M); }
 constexpr Fe FromMont(const Fe& a, const Modulus& M) { return MontMul(a, Fe{{1}}, M); }
 
