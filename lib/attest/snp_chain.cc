@@ -192,7 +192,8 @@ absl::StatusOr<crypto::P384VerifyingKey> VerifyingKeyOf(EVP_PKEY* key, std::stri
     crypto::ClearOpenSslErrors();
     return VerifyError(VerifyErrorKind::kCertificate, StrCat(what, " key has no P-384 point"));
   }
-  absl::StatusOr<crypto::P384VerifyingKey> verifying = crypto::P384VerifyingKey::FromUncompressedPoint(point);
+  absl::StatusOr<crypto::P384VerifyingKey> verifying =
+      crypto::P384VerifyingKey::FromUncompressedPoint(point);
   if (!verifying.ok()) {
     return VerifyError(VerifyErrorKind::kCertificate,
                        StrCat(what, " key: ", verifying.status().message()));

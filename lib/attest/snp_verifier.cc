@@ -83,14 +83,13 @@ absl::Status CheckSignature(const SnpReport& r, const crypto::P384VerifyingKey& 
   for (int i = 0; i < 2; ++i) {
     const auto& part = i == 0 ? r.signature_r : r.signature_s;
     if (!std::all_of(part.begin() + 48, part.end(), [](uint8_t b) { return b == 0; })) {
-      return VerifyError(VerifyErrorKind::kSignature,
-                         StrCat("report signature ", i == 0 ? "R" : "S",
-                                " has non-zero bytes above bit 384"));
+      return VerifyError(
+          VerifyErrorKind::kSignature,
+          StrCat("report signature ", i == 0 ? "R" : "S", " has non-zero bytes above bit 384"));
     }
     big_endian[i].assign(part.rend() - 48, part.rend());
   }
-  absl::Status st =
-      key.VerifyDigest(crypto::Sha384(r.SignedBytes()), big_endian[0], big_endian[1]);
+  absl::Status st = key.VerifyDigest(crypto::Sha384(r.SignedBytes()), big_endian[0], big_endian[1]);
   if (!st.ok()) {
     return VerifyError(VerifyErrorKind::kSignature,
                        StrCat("report signature (ECDSA P-384 over bytes 0x000-0x29f) does not "

@@ -183,11 +183,11 @@ absl::Status Refuse(std::string_view why) {
 
 absl::StatusOr<Affine> DecodePoint(ByteSpan point) {
   if (point.size() != P384VerifyingKey::kPointSize || point[0] != 0x04) {
-    return Refuse(StrCat("public key is not an uncompressed point (want 04 || X || Y, 97 bytes;"
-                         " got ",
-                         point.size(), " bytes",
-                         point.empty() ? "" : StrCat(" starting 0x", HexEncode(point.first(1))),
-                         ")"));
+    return Refuse(
+        StrCat("public key is not an uncompressed point (want 04 || X || Y, 97 bytes;"
+               " got ",
+               point.size(), " bytes",
+               point.empty() ? "" : StrCat(" starting 0x", HexEncode(point.first(1))), ")"));
   }
   Fe x = FromBigEndian(point.subspan(1, 48));
   Fe y = FromBigEndian(point.subspan(49, 48));
@@ -229,8 +229,8 @@ absl::StatusOr<P384VerifyingKey> P384VerifyingKey::FromUncompressedPoint(ByteSpa
 absl::Status P384VerifyingKey::VerifyDigest(ByteSpan digest, ByteSpan r_bytes,
                                             ByteSpan s_bytes) const {
   if (r_bytes.size() != kScalarSize || s_bytes.size() != kScalarSize) {
-    return Refuse(StrCat("r and s must be 48 bytes each, got ", r_bytes.size(), " and ",
-                         s_bytes.size()));
+    return Refuse(
+        StrCat("r and s must be 48 bytes each, got ", r_bytes.size(), " and ", s_bytes.size()));
   }
   Fe r = FromBigEndian(r_bytes), s = FromBigEndian(s_bytes);
   // FIPS 186-5 §6.4.2 step 2.

@@ -5,8 +5,9 @@
 // kind); this is a dedicated implementation that the tests check against OpenSSL: 6-limb
 // Montgomery arithmetic, Jacobian points, and each scalar split into four 96-bit pieces
 // (width-7 NAF) over precomputed affine tables of 2^(96j) G and 2^(96j) Q, so that one
-// verification runs 96 doublings instead of 384. About 0.3 ms here, 5x OpenSSL. Key, digest and signature are public, so nothing here is constant-time:
-// never use it for signing or key agreement.
+// verification runs 96 doublings instead of 384. About 0.3 ms here, 5x OpenSSL. Key, digest and
+// signature are public, so nothing here is constant-time: never use it for signing or key
+// agreement.
 //
 //   ASSIGN_OR_RETURN(P384VerifyingKey key, P384VerifyingKey::FromUncompressedPoint(point));
 //   RETURN_IF_ERROR(key.VerifyDigest(Sha384(message), r_be48, s_be48));

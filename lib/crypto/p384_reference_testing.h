@@ -40,8 +40,8 @@ inline Bytes Fixed48(const BIGNUM* v) {
 inline std::optional<Bytes> Encode(const EC_POINT* p) {
   if (EC_POINT_is_at_infinity(Curve(), p)) return std::nullopt;
   Bytes out(97);
-  size_t n = EC_POINT_point2oct(Curve(), p, POINT_CONVERSION_UNCOMPRESSED, out.data(),
-                                out.size(), nullptr);
+  size_t n = EC_POINT_point2oct(Curve(), p, POINT_CONVERSION_UNCOMPRESSED, out.data(), out.size(),
+                                nullptr);
   if (n != out.size()) return Bytes();
   return out;
 }
@@ -50,8 +50,8 @@ inline std::optional<Bytes> Encode(const EC_POINT* p) {
 inline KeyPtr KeyFromPoint(ByteSpan point) {
   KeyPtr key(EC_KEY_new(), EC_KEY_free);
   if (EC_KEY_set_group(key.get(), Curve()) != 1 ||
-      EC_KEY_oct2key(key.get(), point.data(), point.size(), nullptr) != 1 ||
-      point.size() != 97 || point[0] != 0x04) {
+      EC_KEY_oct2key(key.get(), point.data(), point.size(), nullptr) != 1 || point.size() != 97 ||
+      point[0] != 0x04) {
     ERR_clear_error();
     return KeyPtr(nullptr, EC_KEY_free);
   }

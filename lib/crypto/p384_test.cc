@@ -119,8 +119,9 @@ TEST_CASE("P-384: public keys OpenSSL refuses are refused", "[unit]") {
                 "ECDSA P-384: public key is not an uncompressed point (want 04 || X || Y, 97 "
                 "bytes; got 49 bytes starting 0x0" +
                     std::to_string(compressed[0]) + ")"},
-           Case{Bytes(), "ECDSA P-384: public key is not an uncompressed point (want 04 || X "
-                         "|| Y, 97 bytes; got 0 bytes)"},
+           Case{Bytes(),
+                "ECDSA P-384: public key is not an uncompressed point (want 04 || X "
+                "|| Y, 97 bytes; got 0 bytes)"},
        }) {
     CHECK(P384VerifyingKey::FromUncompressedPoint(c.point).status().message() == c.error);
     CHECK(ref::Verify(c.point, Bytes(48, 1), Bytes(48, 1), Bytes(48, 1)) == -1);
@@ -137,9 +138,9 @@ TEST_CASE("P-384: u1*G + u2*Q agrees with OpenSSL, also where the group law spec
   };
   for (int i = 0; i < 20; ++i) {
     Bytes u = RandomScalar();
-    check(u, g_point, g_key, u);               // Q = G, same digits: P + P in the first add
-    check(u, g_point, g_key, OrderMinus(0));   // u2 = n: u2*Q is the identity
-    Bytes neg_u = Be48([&] {                   // u*G + (n-u)*G is the identity
+    check(u, g_point, g_key, u);              // Q = G, same digits: P + P in the first add
+    check(u, g_point, g_key, OrderMinus(0));  // u2 = n: u2*Q is the identity
+    Bytes neg_u = Be48([&] {                  // u*G + (n-u)*G is the identity
       Fe v;
       p384_internal::SubRaw(v, p384_internal::kOrder, p384_internal::FromBigEndian(u));
       return v;
@@ -148,7 +149,7 @@ TEST_CASE("P-384: u1*G + u2*Q agrees with OpenSSL, also where the group law spec
     Bytes q = ref::PointOf(RandomScalar());
     P384VerifyingKey q_key = P384VerifyingKey::FromUncompressedPoint(q).value();
     check(u, q, q_key, RandomScalar());
-    check(Bytes(48, 0), q, q_key, u);             // no G part
+    check(Bytes(48, 0), q, q_key, u);                   // no G part
     check(Bytes(48, 0xFF), q, q_key, Bytes(48, 0xFF));  // scalars above n
   }
   check(Bytes(48, 0), g_point, g_key, Bytes(48, 0));  // the identity
