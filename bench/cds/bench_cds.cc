@@ -11,6 +11,18 @@
 #include "lib/manifest/serialize.h"
 
 namespace c8s::bench {
+
+P384Sample P384Sample::Make() {
+  auto priv = crypto::PrivateKey::Generate(crypto::KeyType::kP384).value();
+  Bytes message(672, 0x42);
+  Bytes der = priv.Sign(message).value();
+  crypto::PublicKey pub = priv.GetPublicKey();
+  Bytes spki = pub.SpkiDer();  // a P-384 SPKI ends with the uncompressed point
+  auto key = crypto::P384VerifyingKey::FromUncompressedPoint(
+                 ByteSpan(spki).last(crypto::P384VerifyingKey::kPointSize))
+                 .value();
+  return P384Sample{pub, key, message, der, crypto::EcdsaDerToRaw(der, 48).value()};
+}
 namespace {
 
 std::string SelfDir() {

@@ -18,7 +18,9 @@
 #include "absl/status/statusor.h"
 #include "bench/rate.h"
 #include "lib/attest/simulated_snp.h"
+#include "lib/crypto/hash.h"
 #include "lib/crypto/keys.h"
+#include "lib/crypto/p384.h"
 #include "lib/crypto/x509.h"
 #include "lib/manifest/model.h"
 
@@ -34,6 +36,23 @@ class TempDir {
 
  private:
   std::string path_;
+};
+
+// A fresh P-384 key and its signature over 672 bytes (the signed part of an SNP report), for
+// the same-run baselines: OpenSSL's verify (the machine yardstick of issue 4) and the one the
+// CDS runs on every report (lib/crypto/p384, key tables built once as the chain cache does).
+struct P384Sample {
+  static P384Sample Make();
+  bool VerifyOpenSsl() const { return pub.Verify(message, der_signature).ok(); }
+  bool VerifyC8s() const {
+    return key
+        .VerifyDigest(crypto::Sha384(message), ByteSpan(raw_signature).first(48),
+                      ByteSpan(raw_signature).last(48))
+        .ok();
+  }
+  crypto::PublicKey pub;
+  crypto::P384VerifyingKey key;
+  Bytes message, der_signature, raw_signature;  // raw: r || s, 48 bytes each
 };
 
 struct CdsProcess {

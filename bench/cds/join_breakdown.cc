@@ -8,7 +8,6 @@
 #include "lib/base/clock.h"
 #include "lib/base/strings.h"
 #include "lib/crypto/hash.h"
-#include "lib/crypto/p384.h"
 #include "lib/manifest/approval.h"
 #include "lib/manifest/serialize.h"
 
@@ -58,24 +57,10 @@ std::vector<std::pair<std::string, double>> JoinBreakdown(attest::SimulatedSnp& 
         tee.GetEvidence(attest::NodeReportData(c.token, key.GetPublicKey().SpkiDer())).value();
     joins.push_back({csr.ToDer(), ev, c.token, StrCat("node-", i)});
   }
-  auto p384 = crypto::PrivateKey::Generate(crypto::KeyType::kP384).value();
-  Bytes msg(672, 1);
-  Bytes sig = p384.Sign(msg).value();
-  crypto::PublicKey p384_pub = p384.GetPublicKey();
-  out.push_back({"P-384 verify, OpenSSL (baseline)",
-                 Micros(n, [&](int) { (void)p384_pub.Verify(msg, sig); })});
-  // The one the SNP verifier runs (lib/crypto/p384), on the same key and signature.
-  Bytes spki = p384_pub.SpkiDer();
-  auto fast = crypto::P384VerifyingKey::FromUncompressedPoint(
-      ByteSpan(spki).last(crypto::P384VerifyingKey::kPointSize));
-  Bytes raw = crypto::EcdsaDerToRaw(sig, 48).value();
-  Bytes digest = crypto::Sha384(msg);
-  if (fast.ok()) {
-    out.push_back({"P-384 verify, lib/crypto/p384", Micros(n, [&](int) {
-                     (void)fast->VerifyDigest(digest, ByteSpan(raw).first(48),
-                                              ByteSpan(raw).last(48));
-                   })});
-  }
+  bench::P384Sample p384 = bench::P384Sample::Make();
+  out.push_back(
+      {"P-384 verify, OpenSSL (baseline)", Micros(n, [&](int) { (void)p384.VerifyOpenSsl(); })});
+  out.push_back({"P-384 verify, lib/crypto/p384", Micros(n, [&](int) { (void)p384.VerifyC8s(); })});
   std::vector<crypto::CertificateRequest> csrs;
   out.push_back({"CSR parse", Micros(n, [&](int i) {
                    csrs.push_back(crypto::CertificateRequest::FromDer(joins[i].csr_der).value());
@@ -100,7 +85,7 @@ std::vector<std::pair<std::string, double>> JoinBreakdown(attest::SimulatedSnp& 
                    (void)ca.IssueNode(csrs[i], req);
                  })});
   auto signer = crypto::PrivateKey::Generate(crypto::KeyType::kP256).value();
-  out.push_back({"P-256 sign (raw)", Micros(n, [&](int) { (void)signer.Sign(msg); })});
+  out.push_back({"P-256 sign (raw)", Micros(n, [&](int) { (void)signer.Sign(p384.message); })});
   cds::AuditLog* audit = &(*cds)->audit();
   out.push_back({"audit record", Micros(n, [&](int i) {
                    audit->Record("bench", "issued", "",

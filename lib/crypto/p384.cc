@@ -57,11 +57,13 @@ Jacobian AddMixed(const Jacobian& a, const Affine& b) {
   return out;
 }
 
-Affine ToAffine(const Jacobian& p) {
-  Fe zinv = MontInverse(p.z, F);
+// (X/Z^2, Y/Z^3) given 1/Z.
+Affine Scale(const Jacobian& p, const Fe& zinv) {
   Fe zinv2 = Sq(zinv);
   return Affine{Mul(p.x, zinv2), Mul(p.y, Mul(zinv2, zinv))};
 }
+
+Affine ToAffine(const Jacobian& p) { return Scale(p, MontInverse(p.z, F)); }
 
 // B, 3B, ..., (2*kTableSize - 1)B in affine form: one inversion for 2B, one shared by all
 // entries (Montgomery's trick).
@@ -78,8 +80,7 @@ std::array<Affine, kTableSize> OddMultiples(const Affine& base) {
   for (int i = kTableSize - 1; i >= 0; --i) {
     Fe zinv = i > 0 ? Mul(inv, prefix[i - 1]) : inv;
     if (i > 0) inv = Mul(inv, j[i].z);
-    Fe zinv2 = Sq(zinv);
-    out[i] = Affine{Mul(j[i].x, zinv2), Mul(j[i].y, Mul(zinv2, zinv))};
+    out[i] = Scale(j[i], zinv);
   }
   return out;
 }
