@@ -25,11 +25,11 @@ absl::StatusOr<ChallengeIssuer> ChallengeIssuer::Create(ByteSpan seed, const Clo
   if (seed.size() < 32) return absl::InvalidArgumentError("challenge: seed shorter than 32 bytes");
   ASSIGN_OR_RETURN(
       Bytes key, crypto::HkdfSha256(seed, AsBytes("c8s/seed/v1"), AsBytes("c8s/challenge/v1"), 32));
-  return ChallengeIssuer(std::move(key), clock, ttl, max_spent);
+  return ChallengeIssuer(key, clock, ttl, max_spent);
 }
 
 ChallengeIssuer::ChallengeIssuer(ChallengeIssuer&& o) noexcept
-    : key_(std::move(o.key_)), clock_(o.clock_), ttl_(o.ttl_), max_spent_(o.max_spent_) {
+    : mac_key_(std::move(o.mac_key_)), clock_(o.clock_), ttl_(o.ttl_), max_spent_(o.max_spent_) {
   std::lock_guard lock(o.mu_);
   spent_by_expiry_ = std::move(o.spent_by_expiry_);
   spent_ = std::move(o.spent_);
@@ -43,7 +43,7 @@ Challenge ChallengeIssuer::Issue() const {
   token.push_back(kVersion);
   Append(token, crypto::RandomBytes(kNonce));
   for (int i = 7; i >= 0; --i) token.push_back(static_cast<uint8_t>(exp >> (8 * i)));
-  Append(token, crypto::HmacSha256(key_, token));
+  Append(token, mac_key_.Mac(token));
   return {std::move(token), expires};
 }
 
@@ -56,7 +56,7 @@ absl::StatusOr<int64_t> ChallengeIssuer::CheckAndExpiry(ByteSpan token) const {
     return absl::InvalidArgumentError(
         StrCat("challenge malformed: version ", static_cast<int>(token[0]), ", want 1"));
   }
-  Bytes mac = crypto::HmacSha256(key_, token.subspan(0, kSigned));
+  Bytes mac = mac_key_.Mac(token.subspan(0, kSigned));
   if (!ConstantTimeEqual(mac, token.subspan(kSigned))) {
     return absl::PermissionDeniedError("challenge MAC mismatch: not issued by this cluster");
   }

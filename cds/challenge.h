@@ -21,6 +21,7 @@
 #include "absl/time/time.h"
 #include "lib/base/bytes.h"
 #include "lib/base/clock.h"
+#include "lib/crypto/hash.h"
 
 namespace c8s::cds {
 
@@ -48,12 +49,12 @@ class ChallengeIssuer {
   size_t spent_count() const;
 
  private:
-  ChallengeIssuer(Bytes key, const Clock& clock, absl::Duration ttl, size_t max_spent)
-      : key_(std::move(key)), clock_(&clock), ttl_(ttl), max_spent_(max_spent) {}
+  ChallengeIssuer(ByteSpan key, const Clock& clock, absl::Duration ttl, size_t max_spent)
+      : mac_key_(key), clock_(&clock), ttl_(ttl), max_spent_(max_spent) {}
   absl::StatusOr<int64_t> CheckAndExpiry(ByteSpan token) const;
   void PruneLocked(int64_t now_unix);
 
-  Bytes key_;
+  crypto::HmacSha256Key mac_key_;
   const Clock* clock_;
   absl::Duration ttl_;
   size_t max_spent_;

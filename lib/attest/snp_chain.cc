@@ -11,7 +11,6 @@
 #include "lib/base/fd.h"
 #include "lib/base/status.h"
 #include "lib/base/strings.h"
-#include "lib/crypto/hash.h"
 
 namespace c8s::attest {
 namespace {
@@ -219,7 +218,7 @@ Bytes SnpChainCacheKey(const SnpReport& r, const Evidence& ev, const SnpVerifyOp
   add(ByteSpan(&sk, 1));
   add(r.chip_id);
   add(ByteSpan(reinterpret_cast<const uint8_t*>(&r.reported_tcb), 8));
-  return crypto::Sha256(buf);
+  return buf;
 }
 
 absl::StatusOr<std::shared_ptr<const SnpValidatedChain>> BuildSnpChain(

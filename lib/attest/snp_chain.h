@@ -32,11 +32,14 @@ struct SnpValidatedChain {
   std::vector<Window> windows;
 };
 
-absl::StatusOr<std::shared_ptr<const SnpValidatedChain>> BuildSnpChain(
-    const SnpReport& report, const Evidence& evidence, const SnpVerifyOptions& opt);
+absl::StatusOr<std::shared_ptr<const SnpValidatedChain>> BuildSnpChain(const SnpReport& report,
+                                                                       const Evidence& evidence,
+                                                                       const SnpVerifyOptions& opt);
 // kExpired naming the first certificate or CRL whose window does not contain `now`.
 absl::Status CheckSnpChainTime(const SnpValidatedChain& chain, absl::Time now);
-// The cache key of the chain for this report and these inputs.
+// The cache key of the chain for this report and these inputs: every input that decides the
+// chain, length-prefixed, compared whole by the cache (a few KB; cheaper than hashing it with
+// SHA-256 on every report, and no collision can stand in for a different chain).
 Bytes SnpChainCacheKey(const SnpReport& report, const Evidence& evidence,
                        const SnpVerifyOptions& opt);
 

@@ -1,6 +1,8 @@
 #include "lib/attest/snp_verifier.h"
 
 #include <algorithm>
+#include <functional>
+#include <string_view>
 
 #include "lib/attest/snp_chain.h"
 #include "lib/attest/verify_error.h"
@@ -210,9 +212,9 @@ size_t SnpChainCache::size() const {
 }
 
 size_t SnpChainCache::KeyHash::operator()(const Bytes& b) const {
-  size_t h = 0;
-  for (size_t i = 0; i < b.size() && i < sizeof(h); ++i) h = (h << 8) | b[i];
-  return h;  // keys are SHA-256 digests: any prefix is well distributed
+  // Only spreads the buckets; a hit is decided by comparing the whole key.
+  return std::hash<std::string_view>()(
+      std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
 }
 
 }  // namespace c8s::attest

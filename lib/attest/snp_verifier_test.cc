@@ -247,6 +247,24 @@ TEST_CASE("warm chain cache gives the same claims and still checks time", "[unit
   CHECK(KindName(VerifySnpEvidence(v.evidence, opt).status()) == "expired");
 }
 
+TEST_CASE("a warm chain cache serves only the exact certificates it validated", "[unit]") {
+  auto v = RealSnpVectors()[1];
+  SnpChainCache cache;
+  SnpVerifyOptions opt = v.Options();
+  opt.cache = &cache;
+  REQUIRE(VerifySnpEvidence(v.evidence, opt).ok());
+  REQUIRE(!v.evidence.certs.empty());
+  // Same length, one byte different near the end of the first blob (a signature or the
+  // encoding of one): the key differs, so the chain is built again, and that fails.
+  Evidence tampered = v.evidence;
+  tampered.certs[0][tampered.certs[0].size() - 8] ^= 0x01;
+  absl::StatusOr<Claims> c = VerifySnpEvidence(tampered, opt);
+  INFO(c.status().message());
+  CHECK(!c.ok());
+  CHECK(cache.size() == 1);
+  CHECK(VerifySnpEvidence(v.evidence, opt).ok());
+}
+
 TEST_CASE("cold verifications from several threads share the compiled-in AMD certificates",
           "[unit]") {
   // The AMD roots are parsed once and shared (reference-counted) by every verification.

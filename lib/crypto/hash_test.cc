@@ -27,6 +27,30 @@ TEST_CASE("HMAC-SHA256 matches RFC 4231 test case 2", "[unit]") {
         "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
+TEST_CASE("keyed HMAC-SHA256 matches RFC 4231 and the one-shot form", "[unit]") {
+  HmacSha256Key jefe(AsBytes("Jefe"));
+  CHECK(HexEncode(jefe.Mac(AsBytes("what do ya want for nothing?"))) ==
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  // The precomputed states are not consumed by a MAC: the same tag again.
+  CHECK(HexEncode(jefe.Mac(AsBytes("what do ya want for nothing?"))) ==
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  // Test case 6: a key longer than the block is hashed first.
+  HmacSha256Key long_key(Bytes(131, 0xaa));
+  CHECK(
+      HexEncode(long_key.Mac(AsBytes("Test Using Larger Than Block-Size Key - Hash Key First"))) ==
+      "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+  // Every key length around the block size, messages of several lengths.
+  for (size_t key_len : {0, 1, 31, 32, 63, 64, 65, 128}) {
+    Bytes key(key_len);
+    for (size_t i = 0; i < key_len; ++i) key[i] = static_cast<uint8_t>(i * 7 + 1);
+    HmacSha256Key keyed(key);
+    for (size_t msg_len : {0, 1, 41, 64, 200}) {
+      Bytes msg(msg_len, static_cast<uint8_t>(msg_len));
+      CHECK(keyed.Mac(msg) == HmacSha256(key, msg));
+    }
+  }
+}
+
 TEST_CASE("random bytes differ", "[unit]") {
   CHECK(RandomBytes(32) != RandomBytes(32));
   CHECK(RandomBytes(0).empty());
