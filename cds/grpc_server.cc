@@ -2,6 +2,7 @@
 
 #include <grpcpp/security/tls_credentials_options.h>
 
+#include "cds/grpc_server_setup.h"
 #include "cds/grpc_services.h"
 #include "cds/peer_cache.h"
 #include "cds/serving_identity.h"
@@ -47,25 +48,15 @@ class Server : public CdsGrpcServer {
     sans.ips = o.ip_addresses;
     std::shared_ptr<Cds> cds = rt->cds();
     ASSIGN_OR_RETURN(crypto::TlsIdentity id, ServingIdentity(cds.get(), sans));
-    std::string chain;
-    for (const crypto::Certificate& c : id.chain) chain += c.ToPem();
-    gx::TlsServerCredentialsOptions opts(std::make_shared<gx::StaticDataCertificateProvider>(
-        std::vector<gx::IdentityKeyCertPair>{{id.key.ToPem(), chain}}));
-    opts.watch_identity_key_cert_pairs();
-    // Requested, checked per call against the CA (CallerOf) where a caller identity matters.
-    opts.set_cert_request_type(GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_BUT_DONT_VERIFY);
     grpc::ServerBuilder builder;
-    builder.AddListeningPort(o.listen, gx::TlsServerCredentials(opts), &port_);
+    builder.AddListeningPort(o.listen, CdsServerCredentials(id), &port_);
     builder.RegisterService(&attestation_);
     builder.RegisterService(&identity_);
     builder.RegisterService(&manifest_);
     builder.RegisterService(&policy_);
     builder.RegisterService(&secrets_);
     builder.RegisterService(&recovery_);
-    builder.SetMaxReceiveMessageSize(o.max_message_bytes);
-    // Nothing reads channelz here, and it registers every connection in a global, locked
-    // registry: a cost paid on each node join's fresh connection.
-    builder.AddChannelArgument(GRPC_ARG_ENABLE_CHANNELZ, 0);
+    ApplyCdsServerOptions(builder, o.max_message_bytes);
     server_ = builder.BuildAndStart();
     if (server_ == nullptr || port_ == 0) {
       return absl::UnavailableError(StrCat("grpc: cannot listen on ", o.listen));
@@ -105,6 +96,24 @@ class Server : public CdsGrpcServer {
 };
 
 }  // namespace
+
+std::shared_ptr<grpc::ServerCredentials> CdsServerCredentials(const crypto::TlsIdentity& id) {
+  std::string chain;
+  for (const crypto::Certificate& c : id.chain) chain += c.ToPem();
+  gx::TlsServerCredentialsOptions opts(std::make_shared<gx::StaticDataCertificateProvider>(
+      std::vector<gx::IdentityKeyCertPair>{{id.key.ToPem(), chain}}));
+  opts.watch_identity_key_cert_pairs();
+  // Requested, checked per call against the CA (CallerOf) where a caller identity matters.
+  opts.set_cert_request_type(GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_BUT_DONT_VERIFY);
+  return gx::TlsServerCredentials(opts);
+}
+
+void ApplyCdsServerOptions(grpc::ServerBuilder& builder, int max_message_bytes) {
+  builder.SetMaxReceiveMessageSize(max_message_bytes);
+  // Nothing reads channelz here, and it registers every connection in a global, locked
+  // registry: a cost paid on each node join's fresh connection.
+  builder.AddChannelArgument(GRPC_ARG_ENABLE_CHANNELZ, 0);
+}
 
 absl::StatusOr<std::unique_ptr<CdsGrpcServer>> CdsGrpcServer::Start(
     CdsRuntime* rt, WriteRouter* writes, const GrpcServerOptions& options) {

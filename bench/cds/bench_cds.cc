@@ -88,15 +88,19 @@ void StopCds(CdsProcess& cds) {
   cds.pid = -1;
 }
 
-absl::StatusOr<double> CdsCpuSeconds(const CdsProcess& cds) {
+absl::StatusOr<double> CdsMetric(const CdsProcess& cds, const std::string& series) {
   httplib::SSLClient http("127.0.0.1", cds.http_port);
   http.enable_server_certificate_verification(false);  // loopback, our own child process
   httplib::Result res = http.Get("/metrics");
   if (!res || res->status != 200) return absl::UnavailableError("CDS /metrics unreachable");
-  const std::string key = "\nprocess_cpu_seconds_total ";
+  const std::string key = "\n" + series + " ";
   size_t at = res->body.find(key);
-  if (at == std::string::npos) return absl::DataLossError("no process_cpu_seconds_total");
+  if (at == std::string::npos) return absl::DataLossError(StrCat("no ", series, " in /metrics"));
   return std::stod(res->body.substr(at + key.size()));
+}
+
+absl::StatusOr<double> CdsCpuSeconds(const CdsProcess& cds) {
+  return CdsMetric(cds, "process_cpu_seconds_total");
 }
 
 pid_t Fork(const std::function<int()>& body) {

@@ -68,6 +68,8 @@ absl::StatusOr<CdsProcess> StartCds(const std::string& dir, const std::string& s
 void StopCds(CdsProcess& cds);
 // user + system seconds the CDS process has used (its /metrics process_cpu_seconds_total).
 absl::StatusOr<double> CdsCpuSeconds(const CdsProcess& cds);
+// The value of one series of its /metrics, named as printed (labels included).
+absl::StatusOr<double> CdsMetric(const CdsProcess& cds, const std::string& series);
 
 // Runs `body` in a forked child and returns its exit code (or -1 when it died by a signal).
 pid_t Fork(const std::function<int()>& body);

@@ -12,6 +12,7 @@
 #include <deque>
 #include <functional>
 
+#include "bench/cds/bare_grpc_server.h"
 #include "bench/cds/bench_cds.h"
 #include "bench/cds/join_breakdown.h"
 #include "cds/simulated_platform.h"
@@ -55,11 +56,12 @@ int Run(int nodes, int parallel) {
   std::vector<double> p384_rates = {P384VerifyPerSecond()};
   std::vector<double> c8s_p384_rates = {C8sP384VerifyPerSecond()};
 
-  // `nodes` agent processes, `parallel` at a time, each running `body`; returns the CDS CPU
-  // seconds they cost and counts failures.
+  // `nodes` agent processes, `parallel` at a time, each running `body`; returns the server
+  // CPU seconds they cost (`server_cpu`: the CDS's by default) and counts failures.
   int failed = 0;
+  std::function<double()> server_cpu = [&] { return bench::CdsCpuSeconds(*cds).value_or(-1); };
   auto agents = [&](const std::function<int(int)>& body, double* wall) {
-    double cpu_before = bench::CdsCpuSeconds(*cds).value_or(-1);
+    double cpu_before = server_cpu();
     auto start = SteadyClock::now();
     std::deque<pid_t> running;
     for (int i = 0; i < nodes; ++i) {
@@ -71,7 +73,7 @@ int Run(int nodes, int parallel) {
     }
     for (pid_t p : running) failed += bench::Wait(p) != 0;
     *wall = std::chrono::duration<double>(SteadyClock::now() - start).count();
-    return bench::CdsCpuSeconds(*cds).value_or(-1) - cpu_before;
+    return server_cpu() - cpu_before;
   };
   double wall = 0, floor_wall = 0;
   double cpu = agents(
@@ -87,6 +89,11 @@ int Run(int nodes, int parallel) {
         return 0;
       },
       &wall);
+  // What Cds::IssueNode itself took inside the daemon (its own histogram, wall time), to
+  // set against the in-process figure below: the rest of a join is gRPC's.
+  double handler_ms =
+      1000 * bench::CdsMetric(*cds, "c8s_cds_issue_seconds_sum{kind=\"node\"}").value_or(-1) /
+      bench::CdsMetric(*cds, "c8s_cds_issue_seconds_count{kind=\"node\"}").value_or(1);
   p384_rates.push_back(P384VerifyPerSecond());
   c8s_p384_rates.push_back(C8sP384VerifyPerSecond());
   double floor_cpu = agents(
@@ -97,6 +104,20 @@ int Run(int nodes, int parallel) {
       },
       &floor_wall);
   bench::StopCds(*cds);
+  // The same visit to a gRPC server set up like the CDS with no service behind it: what gRPC
+  // 1.51 and its TLS cost this machine per fresh connection, c8s or not.
+  auto bare = bench::StartBareGrpcServer();
+  if (!bare.ok()) return std::fprintf(stderr, "bare: %s\n", bare.status().ToString().c_str()), 2;
+  server_cpu = [&] { return bench::ProcessCpuSeconds(bare->pid).value_or(-1); };
+  double bare_wall = 0;
+  double bare_cpu = agents(
+      [&](int) {
+        absl::Status st = bench::ConnectAndChallenge(bare->port, bare->ca);
+        if (!st.ok()) std::fprintf(stderr, "bare: %s\n", std::string(st.message()).c_str());
+        return st.ok() ? 0 : 1;
+      },
+      &bare_wall);
+  bench::StopBareGrpcServer(*bare);
   p384_rates.push_back(P384VerifyPerSecond());
   c8s_p384_rates.push_back(C8sP384VerifyPerSecond());
   const double p384 = Median3(p384_rates), c8s_p384 = Median3(c8s_p384_rates);
@@ -114,11 +135,17 @@ int Run(int nodes, int parallel) {
   std::printf("%-34s %12.2f\n", "join / P-384 verify (goal <= 1.88)", cpu / nodes * p384);
   std::printf("%-34s %12.2f\n", "join / c8s P-384 verify", cpu / nodes * c8s_p384);
   std::printf("%-34s %12.3f\n", "CDS CPU ms per connect+Challenge", connect_ms);
+  std::printf("%-34s %12.3f\n", "Cds::IssueNode ms in the daemon", handler_ms);
   // Where the goal stands against what no join can avoid: a fresh process's TLS connection
   // and first call to this gRPC server, plus the one P-384 verify of its report (the CDS's).
   const double floor_ms = connect_ms + 1000 / c8s_p384;
   std::printf("%-34s %12.3f\n", "floor ms per join (that + c8s P-384)", floor_ms);
   std::printf("%-34s %12.2f\n", "floor / P-384 verify", floor_ms * p384 / 1000);
+  // Below this no gRPC service joins a node on this machine: a bare server's connection and
+  // first call, plus the one report signature check (c8s's own P-384, 5x OpenSSL 3.0's).
+  const double grpc_ms = 1000 * bare_cpu / nodes;
+  std::printf("%-34s %12.3f\n", "bare gRPC server ms per connect", grpc_ms);
+  std::printf("%-34s %12.3f\n", "gRPC floor ms (that + c8s P-384)", grpc_ms + 1000 / c8s_p384);
   std::printf("\nin-process cost per join (us, %d joins):\n", 200);
   for (const auto& [step, us] : bench::JoinBreakdown(**sim, 200)) {
     std::printf("  %-44s %8.1f\n", step.c_str(), us);
@@ -129,8 +156,8 @@ int Run(int nodes, int parallel) {
   }
   std::printf(
       "RESULT node-join nodes=%d seconds=%.3f cds_cpu_seconds=%.3f p384_verify_per_s=%.0f "
-      "connect_floor_ms=%.3f c8s_p384_verify_per_s=%.0f\n",
-      nodes, wall, cpu, p384, connect_ms, c8s_p384);
+      "connect_floor_ms=%.3f c8s_p384_verify_per_s=%.0f grpc_connect_floor_ms=%.3f\n",
+      nodes, wall, cpu, p384, connect_ms, c8s_p384, grpc_ms);
   return 0;
 }
 

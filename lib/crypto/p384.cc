@@ -92,7 +92,7 @@ KeyTable BuildTable(const Affine& p) {
     if (part > 0) {
       Jacobian shifted{base.x, base.y, F.one};
       for (int i = 0; i < kPartBits; ++i) shifted = Double(shifted);
-      base = ToAffine(shifted);  // 2^(96 part) P is not the identity: P has prime order n
+      base = ToAffine(shifted);  // 2^(48 part) P is not the identity: P has prime order n
     }
     table.odd_multiples[part] = OddMultiples(base);
   }
@@ -104,16 +104,18 @@ const KeyTable& GeneratorTable() {
   return table;
 }
 
-// Width-w NAF (Solinas) of bits [96 part, 96 part + 96) of k: digits odd or zero,
-// |d| < 2^(w-1), least significant first; returns the number of digits (at most 97).
+// Width-w NAF (Solinas) of bits [kPartBits part, kPartBits (part + 1)) of k: digits odd or
+// zero, |d| < 2^(w-1), least significant first; returns the number of digits (at most
+// kPartBits + 1).
 constexpr int kMaxDigits = kPartBits + 1;
 int Wnaf(const Fe& k, int part, int8_t (&digits)[kMaxDigits]) {
-  u64 x[3] = {};  // the 96-bit piece and room for the carry of a negative digit
+  u64 x[3] = {};  // the piece and room for the carry of a negative digit
   const int shift = part * kPartBits;
-  for (int b = 0; b < kPartBits; b += 32) {
+  static_assert(kPartBits % 16 == 0 && kPartBits <= 128);
+  for (int b = 0; b < kPartBits; b += 16) {  // 16-bit chunks never straddle two limbs
     int at = shift + b;
-    u64 word = (k.v[at / 64] >> (at % 64)) & 0xFFFFFFFF;
-    x[b / 64] |= word << (b % 64);
+    u64 chunk = (k.v[at / 64] >> (at % 64)) & 0xFFFF;
+    x[b / 64] |= chunk << (b % 64);
   }
   constexpr int kFull = 1 << kWindow, kHalf = 1 << (kWindow - 1);
   int n = 0;
@@ -144,7 +146,7 @@ Affine Pick(const std::array<Affine, kTableSize>& t, int digit) {
   return a;
 }
 
-// Straus-Shamir over the eight pieces: one doubling chain of kPartBits + 1 steps.
+// Straus-Shamir over the sixteen pieces: one doubling chain of kPartBits + 1 steps.
 Jacobian MulAdd(const Fe& u1, const KeyTable& g, const Fe& u2, const KeyTable& q) {
   int8_t digits[2][kParts][kMaxDigits] = {};
   int n = 0;

@@ -151,6 +151,12 @@ TEST_CASE("P-384: u1*G + u2*Q agrees with OpenSSL, also where the group law spec
     check(u, q, q_key, RandomScalar());
     check(Bytes(48, 0), q, q_key, u);                   // no G part
     check(Bytes(48, 0xFF), q, q_key, Bytes(48, 0xFF));  // scalars above n
+    // Pieces that end in a carry or start with a lone top bit: every boundary of the split.
+    Bytes stripes(48), tops(48, 0);
+    for (size_t b = 0; b < 48; ++b) stripes[b] = (b / 6) % 2 == 0 ? 0xFF : 0x00;
+    for (size_t b = 0; b < 48; b += 6) tops[b] = 0x80;
+    check(stripes, q, q_key, tops);
+    check(tops, q, q_key, stripes);
   }
   check(Bytes(48, 0), g_point, g_key, Bytes(48, 0));  // the identity
 }
