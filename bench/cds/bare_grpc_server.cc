@@ -13,7 +13,6 @@
 #include "lib/base/fd.h"
 #include "lib/base/status.h"
 #include "lib/base/strings.h"
-#include "lib/crypto/grpc_tls.h"
 
 namespace c8s::bench {
 namespace {
@@ -44,7 +43,6 @@ class AnswerEverything : public grpc::CallbackGenericService {
 
 // The child: serves until killed; reports its port (or 0) on `port_fd`.
 int Serve(const crypto::TlsIdentity& identity, int port_fd) {
-  if (!crypto::PrepareGrpcProcess().ok()) return 1;
   AnswerEverything service;
   grpc::ServerBuilder builder;
   int port = 0;

@@ -10,6 +10,7 @@
 #include "lib/base/fd.h"
 #include "lib/base/status.h"
 #include "lib/base/strings.h"
+#include "lib/crypto/grpc_tls.h"
 #include "lib/manifest/serialize.h"
 
 namespace c8s::bench {
@@ -106,6 +107,12 @@ absl::StatusOr<double> CdsCpuSeconds(const CdsProcess& cds) {
 pid_t Fork(const std::function<int()>& body) {
   pid_t pid = ::fork();
   if (pid == 0) {
+    // Each child stands for a c8s process (node agent, load generator, server), and those all
+    // set gRPC up this way first.
+    if (absl::Status st = crypto::PrepareGrpcProcess(); !st.ok()) {
+      std::fprintf(stderr, "%s\n", st.ToString().c_str());
+      _exit(5);
+    }
     int rc = body();
     std::fflush(nullptr);
     _exit(rc);  // no destructors: gRPC's shutdown is not needed by a process that ends here

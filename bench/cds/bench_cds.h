@@ -71,7 +71,8 @@ absl::StatusOr<double> CdsCpuSeconds(const CdsProcess& cds);
 // The value of one series of its /metrics, named as printed (labels included).
 absl::StatusOr<double> CdsMetric(const CdsProcess& cds, const std::string& series);
 
-// Runs `body` in a forked child and returns its exit code (or -1 when it died by a signal).
+// Runs `body` in a forked child (after crypto::PrepareGrpcProcess, as c8s processes start) and
+// returns its exit code (or -1 when it died by a signal).
 pid_t Fork(const std::function<int()>& body);
 int Wait(pid_t pid);
 

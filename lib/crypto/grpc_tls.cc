@@ -3,13 +3,13 @@
 #include <grpc/grpc_security_constants.h>
 #include <grpcpp/security/auth_context.h>
 #include <grpcpp/security/tls_certificate_provider.h>
-
 #include <openssl/conf.h>
 #include <openssl/ssl.h>
 
 #include "absl/synchronization/mutex.h"
 #include "lib/base/status.h"
 #include "lib/base/strings.h"
+#include "lib/crypto/grpc_tls_groups.h"
 
 namespace c8s::crypto {
 namespace {
@@ -119,6 +119,7 @@ absl::StatusOr<VerifiedPeer> VerifiedPeerOf(const grpc::AuthContext& auth,
 
 absl::Status PrepareGrpcProcess() {
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  EnableX25519ForGrpc();
   // The system configuration loads first (once per process), so it cannot later replace the
   // ssl_conf module data set here. Debian's openssl.cnf sets no ssl_conf policy that this
   // replaces, and gRPC sets its own cipher suites and groups on every SSL_CTX anyway.

@@ -54,7 +54,7 @@ absl::StatusOr<VerifiedPeer> VerifiedPeerOf(const grpc::AuthContext& auth,
                                             const PeerVerifier& verifier);
 
 // Once, first thing in a long-running process that serves or calls gRPC, before any channel or
-// server exists. Two process-wide switches gRPC 1.51 offers no option for:
+// server exists. Three process-wide switches gRPC 1.51 offers no option for:
 // - Debian's Abseil runs its mutex deadlock detector (a stack trace and a lock-graph update
 //   per acquisition) unless told otherwise; gRPC takes absl mutexes on every call and
 //   connection, so that debugging aid alone cost 8-25% of the CDS's CPU per node join.
@@ -62,6 +62,8 @@ absl::StatusOr<VerifiedPeer> VerifiedPeerOf(const grpc::AuthContext& auth,
 //   is verified afresh) and which cost the server a re-encode of the session, peer
 //   certificate included, per connection. An in-memory OpenSSL configuration sets
 //   NumTickets = 0 for every SSL_CTX created afterwards (gRPC does not expose its SSL_CTX).
+// - gRPC pins its TLS key exchange to P-256, which costs OpenSSL 3.0 ~6x X25519 (peer share
+//   check included): its contexts offer X25519 first, P-256 second (grpc_tls_groups.h).
 // Returns an error only when OpenSSL rejects the configuration.
 absl::Status PrepareGrpcProcess();
 

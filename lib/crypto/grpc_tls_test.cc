@@ -5,7 +5,8 @@
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
-
+#include <openssl/ec.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 
 #include <catch2/catch_test_macros.hpp>
@@ -207,6 +208,79 @@ TEST_CASE("PrepareGrpcProcess: TLS servers created afterwards send no session ti
                                                         SSL_CTX_free);
   REQUIRE(ctx != nullptr);
   CHECK(SSL_CTX_get_num_tickets(ctx.get()) == 0);
+}
+
+namespace {
+
+using UniqueSslCtx = std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)>;
+
+// What gRPC 1.51 does to each SSL_CTX it makes (ssl_transport_security.cc): P-256 only.
+void PinToP256LikeGrpc(SSL_CTX* ctx) {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  EC_KEY* ecdh = EC_KEY_new_by_curve_name(NID_X9_62_prime256v1);
+  REQUIRE(SSL_CTX_ctrl(ctx, SSL_CTRL_SET_TMP_ECDH, 0, ecdh) == 1);
+  EC_KEY_free(ecdh);
+#pragma GCC diagnostic pop
+}
+
+UniqueSslCtx ServerContext(const testing::Leaf& leaf) {
+  UniqueSslCtx ctx(SSL_CTX_new(TLS_server_method()), SSL_CTX_free);
+  REQUIRE(ctx != nullptr);
+  std::string cert_pem = leaf.cert.ToPem(), key_pem = leaf.key.ToPem();
+  std::unique_ptr<BIO, decltype(&BIO_free)> cert_bio(BIO_new_mem_buf(cert_pem.data(), -1),
+                                                     BIO_free);
+  std::unique_ptr<BIO, decltype(&BIO_free)> key_bio(BIO_new_mem_buf(key_pem.data(), -1), BIO_free);
+  std::unique_ptr<X509, decltype(&X509_free)> cert(
+      PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr), X509_free);
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+      PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr), EVP_PKEY_free);
+  REQUIRE(SSL_CTX_use_certificate(ctx.get(), cert.get()) == 1);
+  REQUIRE(SSL_CTX_use_PrivateKey(ctx.get(), key.get()) == 1);
+  return ctx;
+}
+
+// A TLS 1.3 handshake in memory; returns the key-exchange group both ended up with.
+int NegotiatedGroup(SSL_CTX* client_ctx, SSL_CTX* server_ctx) {
+  std::unique_ptr<SSL, decltype(&SSL_free)> client(SSL_new(client_ctx), SSL_free);
+  std::unique_ptr<SSL, decltype(&SSL_free)> server(SSL_new(server_ctx), SSL_free);
+  REQUIRE((client && server));
+  BIO *client_end = nullptr, *server_end = nullptr;
+  REQUIRE(BIO_new_bio_pair(&client_end, 0, &server_end, 0) == 1);
+  SSL_set_bio(client.get(), client_end, client_end);
+  SSL_set_bio(server.get(), server_end, server_end);
+  SSL_set_connect_state(client.get());
+  SSL_set_accept_state(server.get());
+  bool client_done = false, server_done = false;
+  for (int round = 0; round < 10 && !(client_done && server_done); ++round) {
+    if (!client_done) client_done = SSL_do_handshake(client.get()) == 1;
+    if (!server_done) server_done = SSL_do_handshake(server.get()) == 1;
+  }
+  REQUIRE((client_done && server_done));
+  CHECK(SSL_version(client.get()) == TLS1_3_VERSION);
+  return SSL_get_negotiated_group(client.get());
+}
+
+}  // namespace
+
+TEST_CASE("PrepareGrpcProcess: gRPC's P-256-only TLS contexts also offer X25519, first", "[unit]") {
+  REQUIRE(PrepareGrpcProcess().ok());
+  testing::Leaf leaf =
+      IssueWorkloadLeaf(MakeCa("groups CA"), "server", "spiffe://c8s.test/ns/c8s/id/server");
+  UniqueSslCtx server = ServerContext(leaf);
+  UniqueSslCtx client(SSL_CTX_new(TLS_client_method()), SSL_CTX_free);
+  REQUIRE(client != nullptr);
+  PinToP256LikeGrpc(server.get());
+  PinToP256LikeGrpc(client.get());
+  // Two c8s processes: X25519.
+  CHECK(NegotiatedGroup(client.get(), server.get()) == NID_X25519);
+  // A peer that really offers P-256 only (gRPC outside c8s) is still served.
+  UniqueSslCtx p256_server = ServerContext(leaf);
+  REQUIRE(SSL_CTX_set1_groups_list(p256_server.get(), "P-256") == 1);
+  CHECK(NegotiatedGroup(client.get(), p256_server.get()) == NID_X9_62_prime256v1);
+  UniqueSslCtx p256_client(SSL_CTX_new(TLS_client_method()), SSL_CTX_free);
+  REQUIRE(SSL_CTX_set1_groups_list(p256_client.get(), "P-256") == 1);
+  CHECK(NegotiatedGroup(p256_client.get(), server.get()) == NID_X9_62_prime256v1);
 }
 
 }  // namespace c8s::crypto
