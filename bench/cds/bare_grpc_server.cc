@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "bench/cds/bench_cds.h"
 #include "cds/grpc_server_setup.h"
+#include "lib/base/child_process.h"
 #include "lib/base/fd.h"
 #include "lib/base/status.h"
 #include "lib/base/strings.h"
@@ -90,9 +91,7 @@ absl::StatusOr<BareGrpcServer> StartBareGrpcServer() {
 }
 
 void StopBareGrpcServer(BareGrpcServer& server) {
-  if (server.pid <= 0) return;
-  ::kill(server.pid, SIGKILL);
-  Wait(server.pid);
+  StopChild(server.pid, SIGKILL);
   server.pid = -1;
 }
 

@@ -2,7 +2,9 @@
 // (getrusage, via its /metrics), over gRPC with mTLS (the caller presents a node
 // certificate), next to this machine's bound for one issuance measured in the same run:
 // 1 / (P-256 verify + P-256 sign) — the CSR's proof of possession and the certificate's
-// signature, which no CDS can skip. Goal (issue 4): >= 50% of the bound.
+// signature, which no CDS can skip. Also the same-run floors of one mTLS call: a Challenge to
+// the CDS, and a call to a bare gRPC server set up like it (bare_grpc_server.h).
+// Goal (issue 4): >= 50% of the bound.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
