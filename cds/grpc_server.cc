@@ -113,6 +113,11 @@ void ApplyCdsServerOptions(grpc::ServerBuilder& builder, int max_message_bytes) 
   // Nothing reads channelz here, and it registers every connection in a global, locked
   // registry: a cost paid on each node join's fresh connection.
   builder.AddChannelArgument(GRPC_ARG_ENABLE_CHANNELZ, 0);
+  // Bandwidth-delay probing sizes flow-control windows for bulk transfers; CDS messages are
+  // small (the largest, a bundle or a backup, fits the default window in a few round trips).
+  // Its PING and ACK cost each fresh connection about one more write (strace on the CDS during
+  // node joins: 6.1 -> 5.3 sendmsg per join; on a bare server also one read fewer).
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
 }
 
 absl::StatusOr<std::unique_ptr<CdsGrpcServer>> CdsGrpcServer::Start(
