@@ -27,14 +27,14 @@ SslCtxCtrl OpenSslCtxCtrl() {
   return real;
 }
 
+bool X25519ForGrpcEnabled() { return x25519_for_grpc.load(std::memory_order_acquire); }
+
 }  // namespace
 
 void EnableX25519ForGrpc() {
   (void)OpenSslCtxCtrl();  // resolve now, not inside gRPC's first handshake set-up
   x25519_for_grpc.store(true, std::memory_order_release);
 }
-
-bool X25519ForGrpcEnabled() { return x25519_for_grpc.load(std::memory_order_acquire); }
 
 }  // namespace c8s::crypto
 

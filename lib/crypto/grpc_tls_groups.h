@@ -12,6 +12,5 @@
 namespace c8s::crypto {
 
 void EnableX25519ForGrpc();
-bool X25519ForGrpcEnabled();
 
 }  // namespace c8s::crypto

@@ -6,7 +6,6 @@
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
 #include <openssl/ec.h>
-#include <openssl/pem.h>
 #include <openssl/ssl.h>
 
 #include <catch2/catch_test_macros.hpp>
@@ -212,8 +211,6 @@ TEST_CASE("PrepareGrpcProcess: TLS servers created afterwards send no session ti
 
 namespace {
 
-using UniqueSslCtx = std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)>;
-
 // What gRPC 1.51 does to each SSL_CTX it makes (ssl_transport_security.cc): P-256 only.
 void PinToP256LikeGrpc(SSL_CTX* ctx) {
 #pragma GCC diagnostic push
@@ -224,20 +221,11 @@ void PinToP256LikeGrpc(SSL_CTX* ctx) {
 #pragma GCC diagnostic pop
 }
 
-UniqueSslCtx ServerContext(const testing::Leaf& leaf) {
-  UniqueSslCtx ctx(SSL_CTX_new(TLS_server_method()), SSL_CTX_free);
-  REQUIRE(ctx != nullptr);
-  std::string cert_pem = leaf.cert.ToPem(), key_pem = leaf.key.ToPem();
-  std::unique_ptr<BIO, decltype(&BIO_free)> cert_bio(BIO_new_mem_buf(cert_pem.data(), -1),
-                                                     BIO_free);
-  std::unique_ptr<BIO, decltype(&BIO_free)> key_bio(BIO_new_mem_buf(key_pem.data(), -1), BIO_free);
-  std::unique_ptr<X509, decltype(&X509_free)> cert(
-      PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr), X509_free);
-  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
-      PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr), EVP_PKEY_free);
-  REQUIRE(SSL_CTX_use_certificate(ctx.get(), cert.get()) == 1);
-  REQUIRE(SSL_CTX_use_PrivateKey(ctx.get(), key.get()) == 1);
-  return ctx;
+SslCtxPtr ServerContext(const testing::Leaf& leaf) {
+  absl::StatusOr<SslCtxPtr> ctx = CreateServerContext(
+      TlsOptions{TlsIdentity{{leaf.cert}, leaf.key}, nullptr, /*require_peer_certificate=*/false});
+  REQUIRE(ctx.ok());
+  return std::move(*ctx);
 }
 
 // A TLS 1.3 handshake in memory; returns the key-exchange group both ended up with.
@@ -267,18 +255,18 @@ TEST_CASE("PrepareGrpcProcess: gRPC's P-256-only TLS contexts also offer X25519,
   REQUIRE(PrepareGrpcProcess().ok());
   testing::Leaf leaf =
       IssueWorkloadLeaf(MakeCa("groups CA"), "server", "spiffe://c8s.test/ns/c8s/id/server");
-  UniqueSslCtx server = ServerContext(leaf);
-  UniqueSslCtx client(SSL_CTX_new(TLS_client_method()), SSL_CTX_free);
+  SslCtxPtr server = ServerContext(leaf);
+  SslCtxPtr client(SSL_CTX_new(TLS_client_method()));
   REQUIRE(client != nullptr);
   PinToP256LikeGrpc(server.get());
   PinToP256LikeGrpc(client.get());
   // Two c8s processes: X25519.
   CHECK(NegotiatedGroup(client.get(), server.get()) == NID_X25519);
   // A peer that really offers P-256 only (gRPC outside c8s) is still served.
-  UniqueSslCtx p256_server = ServerContext(leaf);
+  SslCtxPtr p256_server = ServerContext(leaf);
   REQUIRE(SSL_CTX_set1_groups_list(p256_server.get(), "P-256") == 1);
   CHECK(NegotiatedGroup(client.get(), p256_server.get()) == NID_X9_62_prime256v1);
-  UniqueSslCtx p256_client(SSL_CTX_new(TLS_client_method()), SSL_CTX_free);
+  SslCtxPtr p256_client(SSL_CTX_new(TLS_client_method()));
   REQUIRE(SSL_CTX_set1_groups_list(p256_client.get(), "P-256") == 1);
   CHECK(NegotiatedGroup(p256_client.get(), server.get()) == NID_X9_62_prime256v1);
 }
